@@ -1,0 +1,67 @@
+"""Per-host politeness: how many requests may be in flight to a site, and how often they start.
+
+Every request, whichever thread sends it (``fetch`` called directly, ``fetch_many``,
+robots.txt, a redirect hop), goes through one ``HostGate``, so the limits hold however the
+Fetcher is driven.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+
+def host_key(url: str) -> str:
+    """The politeness unit: host and port as written in the URL, lower-cased."""
+    return urlsplit(url).netloc.lower()
+
+
+class _HostState:
+    def __init__(self, concurrency: int) -> None:
+        self.slots = threading.BoundedSemaphore(concurrency)
+        self.next_start = 0.0  # time.monotonic() before which no request may start
+
+
+class HostGate:
+    """Caps in-flight requests per host and spaces their starts ``delay`` seconds apart."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._concurrency = max(1, concurrency)
+        self._delay = max(0.0, delay)
+        self._hosts: dict[str, _HostState] = {}
+        self._lock = threading.Lock()
+
+    def _state(self, host: str) -> _HostState:
+        with self._lock:
+            state = self._hosts.get(host)
+            if state is None:
+                state = self._hosts[host] = _HostState(self._concurrency)
+            return state
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        """Hold one of the host's request slots, starting no earlier than its spacing allows.
+
+        The start time is reserved under the lock and slept outside it, so waiters queue up
+        in order without blocking other hosts.
+        """
+        state = self._state(host)
+        state.slots.acquire()
+        try:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, state.next_start)
+                state.next_start = start + self._delay
+            if start > now:
+                time.sleep(start - now)
+            yield
+        finally:
+            state.slots.release()
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Hold back every new request to ``host`` for ``seconds`` (a server's Retry-After)."""
+        state = self._state(host)
+        with self._lock:
+            state.next_start = max(state.next_start, time.monotonic() + seconds)
