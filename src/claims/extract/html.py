@@ -1,0 +1,155 @@
+"""Main-text extraction from an HTML page into a block-structured ``Document``.
+
+trafilatura finds the article (it scored best on the extraction benchmark, see
+``benchmarks/extraction.py``); its XML body is then mapped onto blocks so headings, list
+items and links survive, which plain-text extractors flatten away. When trafilatura finds
+no article at all, a walk over the pruned page stands in, so a page is never lost for want
+of a recognisable article.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from claims.document import Document
+from claims.extract import boilerplate, metadata
+from claims.extract.textblocks import DocumentBuilder
+from claims.extract.anchors import LinkSource
+from claims.extract.references import bracket_reference_markers
+from claims.extract.treewalk import HTML, TRAFILATURA_XML, read_blocks
+
+log = logging.getLogger(__name__)
+
+#: Code points lxml refuses in text (C0 controls other than tab/newline/CR, and U+FFFE/F).
+_UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+#: trafilatura options. favor_precision dropped more boilerplate than it cost in recall on
+#: the benchmark; comments stay out (a commenter's claim is not the clinic's). Links and
+#: formatting are off: on some markup those modes lose text or the spaces between words
+#: (see ``anchors``, which recovers the links instead).
+_TRAFILATURA_OPTIONS = dict(
+    favor_precision=True,
+    include_comments=False,
+    include_links=False,
+    include_formatting=False,
+    include_tables=True,
+    include_images=False,
+)
+
+#: Blocks (after the title) among which a heading repeating the title is the page's own h1.
+_TITLE_ECHO_WINDOW = 3
+
+
+def extract_html(html: str, url: str | None = None) -> Document:
+    """The article in ``html`` as titled blocks with absolute links and page metadata.
+
+    Never raises on bad markup: an empty, binary or broken page gives a Document with
+    whatever could be read, possibly no blocks at all.
+    """
+    tree = parse(html)
+    if tree is None:
+        return Document(text="", blocks=[])
+    base = metadata.base_url(tree, url)
+    title = metadata.title(tree, url)
+    info = dict(
+        title=title,
+        canonical_url=metadata.canonical_url(tree, base),
+        published=metadata.published(tree),
+    )
+    boilerplate.prune_widgets(tree)
+    bracket_reference_markers(tree)
+    article = _article_body(tree, url)  # trafilatura works on its own copy of the tree
+    boilerplate.prune_chrome(tree)
+    resolve: Callable[[str | None], str | None] = lambda href: metadata.absolute(href, base)
+
+    builder = DocumentBuilder(keep=_block_filter(title))
+    if title:
+        builder.add_block("title", title)
+    kept = read_blocks(article, TRAFILATURA_XML) if article is not None else None
+    if kept is not None and kept.blocks:
+        page = LinkSource(read_blocks(_body(tree), HTML, resolve))
+        for block in kept.blocks:
+            text = kept.block_text(block)
+            builder.add_block(block.kind, text, page.links_for(text))
+    else:
+        fallback = read_blocks(_fallback_root(tree), HTML, resolve)
+        for block in fallback.blocks:
+            start = block.start
+            links = tuple((l.start - start, l.end - start, l.href) for l in block.links)
+            builder.add_block(block.kind, fallback.block_text(block), links)
+    return builder.build(**info)
+
+
+def parse(html: str) -> lxml.html.HtmlElement | None:
+    """Parse leniently; None when nothing HTML-like is left (empty or binary input)."""
+    text = _UNPARSABLE.sub("", html or "")
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except ValueError:
+        # a str carrying an XML encoding declaration is refused as str, accepted as bytes
+        try:
+            return lxml.html.document_fromstring(text.encode("utf-8"), parser=_utf8_parser())
+        except (ValueError, etree.ParserError):
+            return None
+    except etree.ParserError:  # "Document is empty"
+        return None
+
+
+def _utf8_parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def _article_body(tree: lxml.html.HtmlElement, url: str | None) -> etree._Element | None:
+    """trafilatura's XML body for the page, or None when it finds no article (or fails)."""
+    try:
+        result = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    except Exception:  # a third-party bug on one page must not end the run; fall back instead
+        log.warning("trafilatura failed on %s; using the fallback walk", url or "a page", exc_info=True)
+        return None
+    return None if result is None else result.body
+
+
+def _fallback_root(tree: lxml.html.HtmlElement) -> etree._Element:
+    """The element most likely to hold the article once chrome is pruned: the single
+    ``<article>``, else ``<main>``, else the body."""
+    articles = tree.xpath("//article")
+    if len(articles) == 1:
+        return articles[0]
+    mains = tree.xpath("//main")
+    return mains[0] if mains else _body(tree)
+
+
+def _body(tree: lxml.html.HtmlElement) -> etree._Element:
+    body = tree.find("body")
+    return body if body is not None else tree
+
+
+def _block_filter(title: str | None) -> Callable[[str, str], bool]:
+    """Decide per block whether it is kept: boilerplate lines go, and so does the page's own
+    h1 when it only repeats the title block."""
+    echo = _squash(title) if title else None
+    seen = 0
+
+    def keep(kind: str, text: str) -> bool:
+        nonlocal echo, seen
+        seen += 1
+        if boilerplate.is_boilerplate_line(text):
+            return False
+        if echo and kind == "heading" and seen <= _TITLE_ECHO_WINDOW + 1 and _squash(text) == echo:
+            echo = None  # only the first repeat is the page's h1; later ones are content
+            return False
+        return True
+
+    return keep
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
