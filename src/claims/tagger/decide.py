@@ -1,0 +1,207 @@
+"""From rule matches to a sentence's tags, following the annotation guide (GUIDE.md).
+
+The guide's reasoning lives here, once: which matches make a claim, whether a hedge reaches
+the claim (ConText-style scope that stops at clause terminators such as "but" or "however"),
+what counts as a citation, and how ``needs_citation``, ``priority`` and ``reasons`` follow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from spacy.tokens import Doc, Span
+
+from claims.tagger.matcher import SPANS_KEY
+from claims.tagger.rules import Rule
+
+CLAIM_LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
+#: Block kinds that name a topic rather than assert something.
+NON_ASSERTIVE_BLOCKS = frozenset({"title", "heading"})
+
+
+@dataclass
+class Tag:
+    claim_types: list[str] = field(default_factory=list)
+    triggers: list[str] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
+    hedged: bool = False
+    hedge_cues: list[str] = field(default_factory=list)
+    cited: bool = False
+    citations: list[str] = field(default_factory=list)
+    vague_authority: bool = False
+    red_flags: list[str] = field(default_factory=list)
+    #: Canonical names of the red flags, for reason codes ("red_flag:non-addictive").
+    red_flag_codes: list[str] = field(default_factory=list)
+    needs_citation: bool = False
+    priority: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    #: The sentence is about an intervention: it names one, or refers back ("it", "this
+    #: therapy") to a sentence that did. Claims that need context require it.
+    topic: bool = False
+
+    @property
+    def is_claim(self) -> bool:
+        return bool(self.claim_types)
+
+    def add_citations(self, citations: list[str], rule_ids: list[str]) -> None:
+        self.citations += citations
+        self.rule_ids = list(dict.fromkeys(self.rule_ids + rule_ids))
+        self.cited = bool(self.citations)
+        self.finish()
+
+    def finish(self) -> None:
+        """Derive needs_citation, priority and reasons from the other fields (GUIDE.md)."""
+        self.reasons = []
+        if not self.is_claim:
+            self.needs_citation, self.priority = False, None
+            return
+        flags = [f"red_flag:{name}" for name in dict.fromkeys(self.red_flag_codes)]
+        if self.cited:
+            self.needs_citation, self.priority = False, "low"
+            self.reasons = ["cited"]
+            return
+        self.needs_citation = (not self.hedged) or bool(flags) or self.vague_authority
+        self.reasons = flags + (["vague_authority"] if self.vague_authority else [])
+        self.reasons.append("hedged" if self.hedged else "unhedged")
+        if self.needs_citation:
+            self.reasons.append("no_citation")
+        if flags or self.vague_authority:
+            self.priority = "high"
+        elif not self.hedged:
+            self.priority = "medium"
+        else:
+            self.priority = "low"
+
+
+def decide(
+    doc: Doc,
+    rules: dict[str, Rule],
+    *,
+    block_kind: str = "paragraph",
+    links: tuple[str, ...] = (),
+    article_url: str | None = None,
+    prior_topic: bool = False,
+) -> Tag:
+    spans = _longest_per_label(doc.spans[SPANS_KEY])
+    by_label: dict[str, list[Span]] = {}
+    for span in spans:
+        by_label.setdefault(span.label_, []).append(span)
+    tag = Tag()
+    tag.interventions = _canonical(by_label.get("INTERVENTION", ()), rules)
+    tag.conditions = _canonical(by_label.get("CONDITION", ()), rules)
+    red = by_label.get("RED_FLAG", [])
+    tag.red_flags = list(dict.fromkeys(s.text for s in red))
+    tag.red_flag_codes = [rules[s.id_].canonical or s.text.lower() for s in red]
+    vague = by_label.get("VAGUE_AUTHORITY", [])
+    tag.vague_authority = bool(vague)
+    for span in by_label.get("CITATION", []):
+        tag.citations.append(span.text)
+        tag.rule_ids.append(span.id_)
+    for href in links:
+        rule = _citation_link_rule(href, rules, article_url)
+        if rule is not None:
+            tag.citations.append(href)
+            tag.rule_ids.append(rule.id)
+    tag.cited = bool(tag.citations)
+    tag.rule_ids += [s.id_ for s in red + vague]
+
+    tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or (
+        prior_topic and bool(by_label.get("ANAPHOR"))
+    )
+    triggers = []
+    names = by_label.get("INTERVENTION", ())
+    if _asserts(doc, block_kind, by_label):
+        for label in CLAIM_LABELS:
+            for span in by_label.get(label, ()):
+                if rules[span.id_].needs_context and not tag.topic:
+                    continue
+                if any(n.start <= span.start and span.end <= n.end for n in names):
+                    continue  # "nerve" in "nerve block" names the treatment, claims nothing
+                triggers.append(span)
+    tag.claim_types = [lab for lab in CLAIM_LABELS if any(s.label_ == lab for s in triggers)]
+    tag.triggers = list(dict.fromkeys(s.text for s in triggers))
+    tag.rule_ids += [s.id_ for s in triggers]
+    tag.rule_ids = list(dict.fromkeys(tag.rule_ids))
+
+    hedges = by_label.get("HEDGE", [])
+    if triggers:
+        segment = _segments(doc, by_label.get("TERMINATOR", ()))
+        scoped = [h for h in hedges if any(_covers(h, t, rules[h.id_].direction, segment) for t in triggers)]
+        tag.hedged = all(any(_covers(h, t, rules[h.id_].direction, segment) for h in hedges) for t in triggers)
+        tag.hedge_cues = list(dict.fromkeys(h.text for h in scoped))
+    else:
+        tag.hedged = bool(hedges)
+        tag.hedge_cues = list(dict.fromkeys(h.text for h in hedges))
+    if tag.hedge_cues:
+        tag.rule_ids = list(dict.fromkeys(tag.rule_ids + [h.id_ for h in hedges if h.text in tag.hedge_cues]))
+    tag.finish()
+    return tag
+
+
+def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
+    """Headings, questions, calls to action and bare noun-phrase list items assert nothing."""
+    if block_kind in NON_ASSERTIVE_BLOCKS or by_label.get("NON_CLAIM"):
+        return False
+    if doc.text.rstrip().rstrip("\"'”’)").endswith("?"):
+        return False
+    if block_kind == "list_item" and not any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return False
+    return True
+
+
+def _segments(doc: Doc, terminators) -> list[int]:
+    """Clause number of every token, for hedge scope.
+
+    A terminator inside the sentence starts a new clause ("..., but it is safe"); one that
+    opens the sentence ("While it may help some, ...") closes its clause at the first comma.
+    """
+    cuts = set()
+    for term in terminators:
+        if term.start == 0:
+            comma = next((t.i for t in doc if t.text in (",", ";")), None)
+            if comma is not None:
+                cuts.add(comma + 1)
+        else:
+            cuts.add(term.start)
+    segment, current = [], 0
+    for token in doc:
+        if token.i in cuts:
+            current += 1
+        segment.append(current)
+    return segment
+
+
+def _covers(hedge: Span, trigger: Span, direction: str, segment: list[int]) -> bool:
+    if segment[hedge.start] != segment[trigger.start]:
+        return False
+    if direction == "forward":
+        return trigger.end > hedge.start
+    if direction == "backward":
+        return trigger.start < hedge.end
+    return True
+
+
+def _longest_per_label(spans) -> list[Span]:
+    """Drop a match that lies inside a longer match of the same label."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.end - s.start), reverse=True):
+        if not any(k.label_ == span.label_ and k.start <= span.start and span.end <= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+def _canonical(spans, rules: dict[str, Rule]) -> list[str]:
+    return list(dict.fromkeys(rules[s.id_].canonical or s.text.lower() for s in spans))
+
+
+def _citation_link_rule(href: str, rules: dict[str, Rule], article_url: str | None) -> Rule | None:
+    host = (urlsplit(href).hostname or "").lower()
+    if not host or (article_url and host == (urlsplit(article_url).hostname or "").lower()):
+        return None
+    for rule in rules.values():
+        domain = rule.link_domain
+        if rule.label == "CITATION" and domain and (host == domain or host.endswith("." + domain)):
+            return rule
+    return None
