@@ -19,7 +19,7 @@ from lxml import etree
 from claims.document import Document
 from claims.extract import boilerplate, metadata
 from claims.extract.textblocks import DocumentBuilder
-from claims.extract.anchors import LinkSource
+from claims.extract.align import align
 from claims.extract.references import bracket_reference_markers
 from claims.extract.treewalk import HTML, TRAFILATURA_XML, read_blocks
 
@@ -31,7 +31,7 @@ _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: trafilatura options. favor_precision dropped more boilerplate than it cost in recall on
 #: the benchmark; comments stay out (a commenter's claim is not the clinic's). Links and
 #: formatting are off: on some markup those modes lose text or the spaces between words
-#: (see ``anchors``, which recovers the links instead).
+#: (see ``align``, which recovers the links instead).
 _TRAFILATURA_OPTIONS = dict(
     favor_precision=True,
     include_comments=False,
@@ -72,10 +72,8 @@ def extract_html(html: str, url: str | None = None) -> Document:
         builder.add_block("title", title)
     kept = read_blocks(article, TRAFILATURA_XML) if article is not None else None
     if kept is not None and kept.blocks:
-        page = LinkSource(read_blocks(_body(tree), HTML, resolve))
-        for block in kept.blocks:
-            text = kept.block_text(block)
-            builder.add_block(block.kind, text, page.links_for(text))
+        for kind, text, links in align(kept, read_blocks(_body(tree), HTML, resolve)):
+            builder.add_block(kind, text, links)
     else:
         fallback = read_blocks(_fallback_root(tree), HTML, resolve)
         for block in fallback.blocks:
