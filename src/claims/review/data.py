@@ -1,0 +1,183 @@
+"""Reading a run folder and choosing which claims a reviewer sees, without any Streamlit.
+
+Kept apart from the app so the filtering and ordering rules are plain functions a test can
+call directly, and so the app script stays a thin layer of widgets.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from claims.document import Block, Document
+from claims.review.store import VERDICTS
+
+#: Order in which claims are shown: the most urgent first; unknown values sort last.
+PRIORITY_ORDER: tuple[str, ...] = ("high", "medium", "low")
+#: Review state of a claim without a verdict; the others are the verdict names.
+UNREVIEWED = "unreviewed"
+REVIEW_STATES: tuple[str, ...] = (UNREVIEWED, *VERDICTS)
+
+#: Columns the app cannot work without.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "claim_id", "article_id", "sentence", "char_start", "char_end", "needs_citation", "priority",
+)
+#: Columns the app shows when present; a run that lacks one gets empty values.
+LIST_COLUMNS: tuple[str, ...] = (
+    "claim_types", "triggers", "hedge_cues", "citations", "red_flags", "reasons", "interventions",
+    "conditions", "rule_ids",
+)
+TEXT_COLUMNS: tuple[str, ...] = ("source", "url", "title", "section", "run_id", "rules_version", "model")
+#: The columns a search looks through (plus the reviewer's note).
+SEARCH_COLUMNS: tuple[str, ...] = ("sentence", "title", "section", "source")
+#: Article ids become file names under texts/; anything else is refused rather than resolved.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+class RunDataError(Exception):
+    """The run folder cannot be shown; the message says what is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reviewer asked to see. Empty means "no constraint"; within one filter any
+    selected value matches, and all filters must match together."""
+
+    claim_types: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    review_states: tuple[str, ...] = ()
+    query: str = ""
+    needs_citation_only: bool = False
+
+
+def load_claims(out_dir: str | Path) -> pd.DataFrame:
+    """The run's claims with list columns as Python lists and optional columns filled in."""
+    path = Path(out_dir) / "claims.parquet"
+    if not path.is_file():
+        raise RunDataError(f"{path} not found: point the app at a folder written by `claims run`")
+    try:
+        claims = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
+        raise RunDataError(f"{path} cannot be read: {exc}") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in claims.columns]
+    if missing:
+        raise RunDataError(f"{path} lacks column(s) {', '.join(missing)}")
+    for column in LIST_COLUMNS:
+        claims[column] = claims[column].map(_as_list) if column in claims.columns else [[] for _ in range(len(claims))]
+    for column in TEXT_COLUMNS:
+        if column not in claims.columns:
+            claims[column] = None
+    claims["claim_id"] = claims["claim_id"].astype(str)
+    claims["article_id"] = claims["article_id"].astype(str)
+    claims["needs_citation"] = claims["needs_citation"].fillna(False).astype(bool)
+    return claims.reset_index(drop=True)
+
+
+def load_articles(out_dir: str | Path) -> pd.DataFrame:
+    """The run's article table, or an empty one when the run did not write it."""
+    path = Path(out_dir) / "articles.parquet"
+    if not path.is_file():
+        return pd.DataFrame(columns=["article_id", "source", "url", "status", "error", "title"])
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:
+        raise RunDataError(f"{path} cannot be read: {exc}") from exc
+
+
+def load_article_text(out_dir: str | Path, article_id: str) -> Document | None:
+    """The article's extracted text, or None when it is absent or malformed.
+
+    None is a normal answer: the app then shows the sentence alone and says why.
+    """
+    if not _SAFE_ID.fullmatch(article_id):
+        return None
+    path = Path(out_dir) / "texts" / f"{article_id}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        text = payload["text"]
+        if not isinstance(text, str):
+            return None
+        blocks = [
+            Block(str(b["kind"]), int(b["start"]), int(b["end"]))
+            for b in payload.get("blocks", [])
+            if 0 <= int(b["start"]) <= int(b["end"]) <= len(text)
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Document(text=text, blocks=blocks)
+
+
+def with_verdicts(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Claims plus the store's verdict columns and a ``review_state`` column."""
+    joined = claims.merge(verdicts, on="claim_id", how="left", suffixes=("", "_review"))
+    joined["note"] = joined["note"].fillna("")
+    joined["review_state"] = joined["verdict"].fillna(UNREVIEWED)
+    return joined
+
+
+def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The claims matching ``filters`` (``claims`` comes from ``with_verdicts``), in review order."""
+    keep = pd.Series(True, index=claims.index)
+    if filters.needs_citation_only:
+        keep &= claims["needs_citation"]
+    for column, wanted in (
+        ("claim_types", filters.claim_types),
+        ("red_flags", filters.red_flags),
+        ("interventions", filters.interventions),
+    ):
+        if wanted:
+            keep &= claims[column].map(lambda values, w=set(wanted): bool(w.intersection(values)))
+    for column, wanted in (
+        ("priority", filters.priorities),
+        ("article_id", filters.article_ids),
+        ("review_state", filters.review_states),
+    ):
+        if wanted:
+            keep &= claims[column].isin(wanted)
+    query = filters.query.strip().casefold()
+    if query:
+        haystack = claims[list(SEARCH_COLUMNS) + ["note"]].fillna("").astype(str).agg(" ".join, axis=1)
+        keep &= haystack.str.casefold().str.contains(query, regex=False)
+    return sort_claims(claims[keep])
+
+
+def sort_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims needing a citation first, then by priority, then in reading order per article."""
+    rank = claims["priority"].map({p: i for i, p in enumerate(PRIORITY_ORDER)}).fillna(len(PRIORITY_ORDER))
+    order = claims.assign(_flag=~claims["needs_citation"], _rank=rank).sort_values(
+        ["_flag", "_rank", "article_id", "char_start"], kind="stable"
+    )
+    return order.drop(columns=["_flag", "_rank"])
+
+
+def distinct_values(claims: pd.DataFrame, column: str) -> list[str]:
+    """Sorted distinct values of a list column (or a plain one), for a filter's options."""
+    series = claims[column]
+    if column in LIST_COLUMNS:
+        series = series.explode()
+    return sorted({str(v) for v in series.dropna()})
+
+
+def cluster_members(claims: pd.DataFrame, claim_id: str) -> list[str]:
+    """Ids of the claims sharing ``claim_id``'s near-duplicate cluster (itself included)."""
+    if "cluster_id" not in claims.columns:
+        return [claim_id]
+    cluster = claims.loc[claims["claim_id"] == claim_id, "cluster_id"]
+    if cluster.empty or pd.isna(cluster.iloc[0]):
+        return [claim_id]
+    return claims.loc[claims["cluster_id"] == cluster.iloc[0], "claim_id"].tolist()
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v) for v in value]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [str(value)]

@@ -1,0 +1,236 @@
+"""Fact-checkers' verdicts on claims, kept in ``DIR/reviews.sqlite`` beside the run's output.
+
+Why SQLite: a reviewer's clicks must survive a browser refresh, a crashed server and the next
+run of the pipeline. Each save is its own committed transaction (WAL journal, ``synchronous=FULL``),
+so once ``save`` returns the verdict is on disk and any other connection sees it. Verdicts are
+keyed by ``claim_id``, which the pipeline keeps stable across runs, so a re-run that rewrites
+``claims.parquet`` leaves earlier verdicts attached to the same sentences.
+
+Every change is also appended to ``history`` (guarded by triggers against UPDATE and DELETE), so
+an overwritten verdict is never lost. A verdict may be applied to several claims at once (for
+example a cluster of near-duplicate sentences); the rows written together share a ``batch_id``
+and record the ``scope`` they were applied with, so the app can say "set for its cluster of 4".
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: The decisions a fact-checker can record, in the order the app shows them.
+VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_claim")
+#: How widely one click was applied: to one claim, or to every claim of its cluster.
+SCOPES: tuple[str, ...] = ("claim", "cluster")
+#: Columns of ``ReviewStore.all()``; also the verdict columns added to an export.
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "claim_id", "verdict", "note", "reviewer", "scope", "batch_id", "updated_at",
+)
+#: Name of the store inside a run folder.
+STORE_FILENAME = "reviews.sqlite"
+#: Spreadsheet programs run a cell that starts with one of these as a formula; scraped text can.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Joins the items of a list column in a CSV cell.
+_LIST_SEPARATOR = " | "
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS verdicts (
+    claim_id   TEXT PRIMARY KEY,
+    verdict    TEXT NOT NULL,
+    note       TEXT NOT NULL DEFAULT '',
+    reviewer   TEXT,
+    scope      TEXT NOT NULL DEFAULT 'claim',
+    batch_id   TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS history (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    claim_id   TEXT NOT NULL,
+    verdict    TEXT NOT NULL,
+    note       TEXT NOT NULL,
+    reviewer   TEXT,
+    scope      TEXT NOT NULL,
+    batch_id   TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_by_claim ON history (claim_id);
+CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The current decision on one claim."""
+
+    claim_id: str
+    verdict: str
+    note: str
+    reviewer: str | None
+    scope: str
+    batch_id: str
+    updated_at: str
+
+
+class ReviewStore:
+    """Verdicts for one run folder. Cheap to create; opens a short connection per call.
+
+    A connection per call keeps the store safe to use from Streamlit's per-session threads
+    and from several reviewers' sessions at once (writers queue on SQLite's lock for up to
+    ``busy_timeout`` seconds instead of failing).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise FileNotFoundError(f"cannot create review store {self.path}: folder {self.path.parent} does not exist")
+        self.busy_timeout = busy_timeout
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @classmethod
+    def for_run(cls, out_dir: str | os.PathLike[str]) -> "ReviewStore":
+        """The store that sits beside a run's ``claims.parquet``."""
+        return cls(Path(out_dir) / STORE_FILENAME)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+        finally:
+            conn.close()
+
+    def save(self, claim_id: str, verdict: str, note: str = "", *, reviewer: str | None = None) -> Verdict:
+        """Record (or overwrite) the verdict on one claim; durable when this returns."""
+        return self._write([claim_id], verdict, note, reviewer, scope="claim")[0]
+
+    def save_many(
+        self,
+        claim_ids: Iterable[str],
+        verdict: str,
+        note: str = "",
+        *,
+        scope: str = "cluster",
+        reviewer: str | None = None,
+    ) -> list[Verdict]:
+        """Apply one verdict to several claims in a single transaction: all are saved or none.
+
+        The rows share a ``batch_id`` so the app can show which claims were decided together.
+        """
+        return self._write(list(dict.fromkeys(claim_ids)), verdict, note, reviewer, scope=scope)
+
+    def _write(
+        self, claim_ids: list[str], verdict: str, note: str | None, reviewer: str | None, *, scope: str
+    ) -> list[Verdict]:
+        if verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}")
+        if scope not in SCOPES:
+            raise ValueError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+        if not claim_ids:
+            raise ValueError("no claim ids given")
+        bad = [c for c in claim_ids if not isinstance(c, str) or not c]
+        if bad:
+            raise ValueError(f"claim ids must be non-empty strings, got {bad[:3]!r}")
+        batch_id = uuid.uuid4().hex
+        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        rows = [Verdict(c, verdict, note or "", reviewer, scope, batch_id, now) for c in claim_ids]
+        values = [(v.claim_id, v.verdict, v.note, v.reviewer, v.scope, v.batch_id, v.updated_at) for v in rows]
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT INTO verdicts (claim_id, verdict, note, reviewer, scope, batch_id, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,"
+                    " reviewer = excluded.reviewer, scope = excluded.scope, batch_id = excluded.batch_id,"
+                    " updated_at = excluded.updated_at",
+                    values,
+                )
+                conn.executemany(
+                    "INSERT INTO history (claim_id, verdict, note, reviewer, scope, batch_id, changed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return rows
+
+    def get(self, claim_id: str) -> Verdict | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts WHERE claim_id = ?", (claim_id,)
+            ).fetchone()
+        return Verdict(*row) if row else None
+
+    def all(self) -> pd.DataFrame:
+        """Every current verdict, one row per claim (columns: ``VERDICT_COLUMNS``)."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts ORDER BY updated_at").fetchall()
+        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+
+    def history(self, claim_id: str | None = None) -> pd.DataFrame:
+        """Every change ever saved, oldest first; only one claim's when ``claim_id`` is given."""
+        query = "SELECT claim_id, verdict, note, reviewer, scope, batch_id, changed_at FROM history"
+        params: tuple[str, ...] = ()
+        if claim_id is not None:
+            query, params = query + " WHERE claim_id = ?", (claim_id,)
+        with self._connect() as conn:
+            cursor = conn.execute(query + " ORDER BY id", params)
+            columns = [d[0] for d in cursor.description]
+            return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+    def export_frame(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """Reviewed claims with their verdicts, flattened and made safe to open in a spreadsheet.
+
+        Only claims present in ``claims`` are exported; verdicts on claims a later run no longer
+        produces stay in the store (and its history) untouched.
+        """
+        if "claim_id" not in claims.columns:
+            raise ValueError("claims table has no claim_id column")
+        verdicts = self.all()
+        merged = claims.merge(verdicts, on="claim_id", how="inner", suffixes=("", "_review"))
+        return merged.apply(lambda column: column.map(_csv_cell))
+
+    def export_csv(self, claims: pd.DataFrame, path: str | os.PathLike[str]) -> int:
+        """Write ``export_frame(claims)`` to ``path`` atomically; returns the number of rows."""
+        frame = self.export_frame(claims)
+        write_text_atomic(Path(path), frame.to_csv(index=False))
+        return len(frame)
+
+
+def _csv_cell(value: object) -> object:
+    """Lists become one readable cell; text that a spreadsheet would execute is defused."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = _LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Readers see the old file or the whole new one, never half of it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,116 @@
+"""Reading a run folder and choosing which claims the reviewer sees, in which order."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from claims.review import data
+from claims.review.store import ReviewStore
+
+
+@pytest.fixture
+def reviewed(run_dir: Path) -> pd.DataFrame:
+    store = ReviewStore.for_run(run_dir)
+    store.save("c-mech", "supported", "Receptor pharmacology is textbook")
+    store.save("c-vague", "needs_source")
+    return data.with_verdicts(data.load_claims(run_dir), store.all())
+
+
+def ids(frame: pd.DataFrame) -> list[str]:
+    return frame["claim_id"].tolist()
+
+
+def test_claims_are_ordered_flagged_first_then_by_priority(reviewed: pd.DataFrame, review_order) -> None:
+    shuffled = reviewed.sample(frac=1, random_state=3)
+    assert ids(data.select_claims(shuffled, data.Filters())) == review_order
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (data.Filters(claim_types=("MECHANISM",)), ["c-mech"]),
+        (data.Filters(claim_types=("MECHANISM", "SAFETY")), ["c-safe", "c-dup", "c-mech"]),
+        (data.Filters(priorities=("low",)), ["c-hedged"]),
+        (data.Filters(red_flags=("non-addictive",)), ["c-safe", "c-dup"]),
+        (data.Filters(interventions=("opioids",)), ["c-vague"]),
+        (data.Filters(article_ids=("a2", "a3")), ["c-hostile", "c-dup"]),
+        (data.Filters(review_states=("supported",)), ["c-mech"]),
+        (data.Filters(review_states=("unreviewed",)), ["c-safe", "c-hostile", "c-dup", "c-hedged"]),
+        (data.Filters(needs_citation_only=True), ["c-safe", "c-hostile", "c-dup", "c-mech", "c-vague"]),
+        (data.Filters(query="NMDA"), ["c-mech"]),
+        (data.Filters(query="textbook"), ["c-mech"]),  # the reviewer's note is searched too
+        (data.Filters(query="how IT works"), ["c-mech"]),  # and the section heading, ignoring case
+        (data.Filters(query="[1]"), ["c-hedged"]),  # a query is text, not a pattern
+        (data.Filters(priorities=("high",), claim_types=("EFFICACY",)), ["c-hostile"]),
+        (data.Filters(priorities=("high",), query="opioids"), []),
+    ],
+)
+def test_filters_narrow_the_list(reviewed: pd.DataFrame, filters: data.Filters, expected: list[str]) -> None:
+    assert ids(data.select_claims(reviewed, filters)) == expected
+
+
+def test_missing_claims_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(data.RunDataError, match="claims.parquet not found"):
+        data.load_claims(tmp_path)
+
+
+def test_missing_required_column_is_named(run_dir: Path) -> None:
+    claims = pd.read_parquet(run_dir / "claims.parquet").drop(columns=["char_start"])
+    claims.to_parquet(run_dir / "claims.parquet")
+    with pytest.raises(data.RunDataError, match="char_start"):
+        data.load_claims(run_dir)
+
+
+def test_damaged_claims_file_is_a_clear_error(run_dir: Path) -> None:
+    (run_dir / "claims.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(data.RunDataError, match="cannot be read"):
+        data.load_claims(run_dir)
+
+
+def test_optional_columns_absent_from_a_run_are_filled(run_dir: Path) -> None:
+    claims = pd.read_parquet(run_dir / "claims.parquet").drop(columns=["interventions", "section", "cluster_id"])
+    claims.to_parquet(run_dir / "claims.parquet")
+    loaded = data.load_claims(run_dir)
+    assert loaded["interventions"].tolist() == [[]] * len(loaded)
+    assert loaded["section"].isna().all()
+    assert data.cluster_members(loaded, "c-safe") == ["c-safe"]
+
+
+def test_list_columns_come_back_as_lists(run_dir: Path) -> None:
+    claims = data.load_claims(run_dir).set_index("claim_id")
+    assert claims.loc["c-safe", "red_flags"] == ["non-addictive", "no side effects"]
+    assert data.distinct_values(claims, "red_flags") == ["cures", "no side effects", "non-addictive"]
+
+
+def test_article_text_is_loaded_with_its_blocks(run_dir: Path) -> None:
+    doc = data.load_article_text(run_dir, "a1")
+    assert doc is not None
+    assert [b.kind for b in doc.blocks] == ["title", "heading", "paragraph", "heading", "paragraph"]
+    assert doc.block_text(doc.blocks[1]) == "How it works"
+
+
+@pytest.mark.parametrize("article_id", ["../claims", "a3", ".hidden", "a1/../a1"])
+def test_unsafe_or_absent_article_ids_give_no_text(run_dir: Path, article_id: str) -> None:
+    assert data.load_article_text(run_dir, article_id) is None
+
+
+@pytest.mark.parametrize(
+    "payload", ["{not json", json.dumps({"blocks": []}), json.dumps({"text": 3}), json.dumps({"text": "x", "blocks": [{"kind": "p"}]})]
+)
+def test_malformed_text_files_give_no_text(run_dir: Path, payload: str) -> None:
+    (run_dir / "texts" / "a1.json").write_text(payload, encoding="utf-8")
+    assert data.load_article_text(run_dir, "a1") is None
+
+
+def test_blocks_outside_the_text_are_dropped(run_dir: Path) -> None:
+    payload = {"text": "short", "blocks": [{"kind": "paragraph", "start": 0, "end": 5}, {"kind": "paragraph", "start": 3, "end": 90}]}
+    (run_dir / "texts" / "a1.json").write_text(json.dumps(payload), encoding="utf-8")
+    assert len(data.load_article_text(run_dir, "a1").blocks) == 1
+
+
+def test_cluster_members_are_the_claims_sharing_a_cluster(reviewed: pd.DataFrame) -> None:
+    assert sorted(data.cluster_members(reviewed, "c-safe")) == ["c-dup", "c-safe"]
+    assert data.cluster_members(reviewed, "c-mech") == ["c-mech"]
