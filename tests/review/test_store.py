@@ -152,7 +152,7 @@ def test_export_csv_joins_reviewed_claims_and_defuses_formulas(make_run, tmp_pat
     assert rows["c-mech"]["sentence"].startswith("'=HYPERLINK")
     assert rows["c-mech"]["note"] == "'-no source given"
     assert rows["c-safe"]["verdict"] == "needs_source"
-    assert rows["c-safe"]["red_flags"] == "non-addictive | no side effects"
+    assert rows["c-safe"]["red_flags"] == "non-addictive; no side effects"
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 
 

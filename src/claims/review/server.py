@@ -2,8 +2,8 @@
 
 The server binds to 127.0.0.1 only: the app writes verdicts and shows scraped pages, so it is
 a tool for the person at this machine, not a service. It runs headless (no e-mail prompt, no
-browser of Streamlit's choosing) and sends no usage statistics; ``launch`` opens the browser
-itself when asked, once the server answers.
+browser of Streamlit's choosing), sends no usage statistics and hides Streamlit's developer
+toolbar; ``launch`` opens the browser itself when asked, once the server answers.
 """
 from __future__ import annotations
 

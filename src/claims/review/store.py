@@ -38,8 +38,8 @@ VERDICT_COLUMNS: tuple[str, ...] = (
 STORE_FILENAME = "reviews.sqlite"
 #: Spreadsheet programs run a cell that starts with one of these as a formula; scraped text can.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-#: Joins the items of a list column in a CSV cell.
-_LIST_SEPARATOR = " | "
+#: Joins the items of a list column in a CSV cell (as in the pipeline's claims.csv).
+_LIST_SEPARATOR = "; "
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
