@@ -18,7 +18,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from claims.document import Document
+from claims.document import Block, Document
+from claims.extract.textblocks import relative_links
 
 #: Shortest block located by substring search when it is not a whole block of the page.
 #: Shorter texts ("Overview", "Risks") recur too often to say where they came from.
@@ -62,7 +63,7 @@ def align(kept: Document, page: Document) -> list[AlignedBlock]:
     return aligned
 
 
-def _restorable(page: Document, gap: list, aligned: list[AlignedBlock]) -> list[AlignedBlock]:
+def _restorable(page: Document, gap: list[Block], aligned: list[AlignedBlock]) -> list[AlignedBlock]:
     if len(gap) == 1 and gap[0].kind == "heading":
         return [_page_block(page, gap[0])]
     introduced = bool(aligned) and aligned[-1][1].endswith(":")
@@ -71,9 +72,8 @@ def _restorable(page: Document, gap: list, aligned: list[AlignedBlock]) -> list[
     return []
 
 
-def _page_block(page: Document, block) -> AlignedBlock:
-    links = tuple((l.start - block.start, l.end - block.start, l.href) for l in block.links)
-    return block.kind, page.block_text(block), links
+def _page_block(page: Document, block: Block) -> AlignedBlock:
+    return block.kind, page.block_text(block), relative_links(block)
 
 
 class _PageIndex:

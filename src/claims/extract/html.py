@@ -18,9 +18,9 @@ from lxml import etree
 
 from claims.document import Document
 from claims.extract import boilerplate, metadata
-from claims.extract.textblocks import DocumentBuilder
 from claims.extract.align import align
 from claims.extract.references import bracket_reference_markers
+from claims.extract.textblocks import DocumentBuilder, relative_links
 from claims.extract.treewalk import HTML, TRAFILATURA_XML, read_blocks
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,7 @@ def extract_html(html: str, url: str | None = None) -> Document:
     else:
         fallback = read_blocks(_fallback_root(tree), HTML, resolve)
         for block in fallback.blocks:
-            start = block.start
-            links = tuple((l.start - start, l.end - start, l.href) for l in block.links)
-            builder.add_block(block.kind, fallback.block_text(block), links)
+            builder.add_block(block.kind, fallback.block_text(block), relative_links(block))
     return builder.build(**info)
 
 

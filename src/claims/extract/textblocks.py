@@ -105,6 +105,11 @@ class DocumentBuilder:
         return Document(text="".join(self._parts), blocks=list(self._blocks), **metadata)
 
 
+def relative_links(block: Block) -> tuple[tuple[int, int, str], ...]:
+    """A block's links as (start, end, href) relative to the block, ready for ``add_block``."""
+    return tuple((l.start - block.start, l.end - block.start, l.href) for l in block.links)
+
+
 def _trim_links(
     text: str, links: list[tuple[int, int, str]], lead: int
 ) -> tuple[tuple[int, int, str], ...]:

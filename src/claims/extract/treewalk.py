@@ -1,9 +1,9 @@
 """Turn an element tree into blocks: which tags start a block, which are links, which are noise.
 
 Two trees reach this walk: trafilatura's cleaned XML (``<head>``, ``<p>``, ``<list><item>``,
-``<ref target>``) and, when trafilatura finds no article, the pruned
-HTML page itself. They differ only in tag names, so each is described by a ``Vocabulary``
-and one walker serves both.
+``<quote>``) and the pruned HTML page itself, which supplies the links, the blocks
+trafilatura dropped, and the whole article when trafilatura finds none. They differ only in
+tag names, so each is described by a ``Vocabulary`` and one walker serves both.
 """
 from __future__ import annotations
 
