@@ -41,6 +41,7 @@ def test_text_survives_in_broken_markup():
     assert "Text after the end" in extract_html(MALFORMED["stray closing tags"]).text
     assert extract_html(MALFORMED["script only"]).text == ""
     assert extract_html("").blocks == []
+    assert "bad \ufffd surrogate, text kept" in extract_html("<p>bad \udcff surrogate, text kept</p>").text
 
 
 TAGS = ["p", "div", "span", "a", "h2", "ul", "li", "ol", "blockquote", "sup", "b", "table", "td",

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 #: Code points lxml refuses in text (C0 controls other than tab/newline/CR, and U+FFFE/F).
 _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Lone surrogates (left by a lossy decode): lxml silently cuts the text at the first one,
+#: so they become U+FFFD and the rest of the paragraph survives.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: trafilatura options. favor_precision dropped more boilerplate than it cost in recall on
 #: the benchmark; comments stay out (a commenter's claim is not the clinic's). Links and
@@ -83,7 +86,7 @@ def extract_html(html: str, url: str | None = None) -> Document:
 
 def parse(html: str) -> lxml.html.HtmlElement | None:
     """Parse leniently; None when nothing HTML-like is left (empty or binary input)."""
-    text = _UNPARSABLE.sub("", html or "")
+    text = _SURROGATE.sub("\ufffd", _UNPARSABLE.sub("", html or ""))
     if not text.strip():
         return None
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
