@@ -7,6 +7,7 @@ parser and NER are excluded, which roughly doubles throughput.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 
 import spacy
@@ -35,6 +36,8 @@ class Tagger:
         self.nlp.add_pipe("merge_hyphenated")
         self.nlp.add_pipe("claims_rules", config={"rules_dir": settings.rules_dir})
         self._by_id = self.rules.by_id()
+        # spaCy pipelines are not documented as thread-safe; tasks in threads take turns.
+        self._lock = threading.Lock()
 
     @property
     def model(self) -> str:
@@ -54,9 +57,11 @@ class Tagger:
         article_url: str | None = None,
     ) -> list[Tag]:
         """Tag sentences of one text in reading order ("it" may refer to the sentence before)."""
+        with self._lock:
+            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
         tags: list[Tag] = []
         topic = False
-        for i, doc in enumerate(self.nlp.pipe(texts, batch_size=self.settings.batch_size)):
+        for i, doc in enumerate(docs):
             tag = decide(
                 doc,
                 self._by_id,

@@ -1,0 +1,181 @@
+"""The ``claims`` command line.
+
+``claims run`` runs the Prefect flow; the other commands run single stages so a researcher
+can see what each stage makes of a page (``extract``, ``sentences``, ``tag``), score a run
+against labelled articles (``evaluate``) or review flagged claims (``review``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    return args.handler(args) or 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claims", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="tag sources and write the dataset (a Prefect flow)")
+    run.add_argument("sources", nargs="*", metavar="SOURCE",
+                     help="http(s) URL, .html/.htm/.txt file, folder, or @FILE listing sources "
+                          "(default: the bundled examples in data/raw/examples)")
+    run.add_argument("--out", default=None, help="output folder (default: data/processed)")
+    run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
+    run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
+    run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    run.add_argument("--chunk-size", type=int, default=None, help="articles per task")
+    run.set_defaults(handler=_run)
+
+    ext = sub.add_parser("extract", help="print the main text of one source (blocks separated by blank lines)")
+    ext.add_argument("source", metavar="SOURCE")
+    ext.set_defaults(handler=_extract)
+
+    sen = sub.add_parser("sentences", help="split text into sentences, one JSON object per line")
+    sen.add_argument("file", nargs="?", help="text file (default: standard input)")
+    sen.set_defaults(handler=_sentences)
+
+    tag = sub.add_parser("tag", help="tag plain text, one JSON object per sentence")
+    tag.add_argument("file", nargs="?", help="text file (default: standard input)")
+    tag.add_argument("--lines", action="store_true", help="treat each input line as its own document")
+    tag.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    tag.set_defaults(handler=_tag)
+
+    ev = sub.add_parser("evaluate", help="score a run against a gold file in GUIDE.md's format")
+    ev.add_argument("gold", metavar="GOLD.jsonl")
+    ev.add_argument("--pred", default="data/processed", help="run output folder or claims table file")
+    ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+    ev.set_defaults(handler=_evaluate)
+
+    rev = sub.add_parser("review", help="open the review app on a run's output (binds 127.0.0.1)")
+    rev.add_argument("dir", nargs="?", default="data/processed")
+    rev.add_argument("--port", type=int, default=None)
+    rev.set_defaults(handler=_review)
+    return parser
+
+
+def _run(args) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.claims_flow import CHUNK_SIZE, claims_run
+    from claims.settings import Settings
+
+    sources = args.sources or [_examples_dir()]
+    out_dir = args.out or Settings.from_env().out_dir
+    counts = claims_run(
+        sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
+        rules_dir=args.rules, chunk_size=args.chunk_size or CHUNK_SIZE,
+    )
+    print(
+        f"wrote {out_dir}: {counts['n_articles']} articles ({counts['n_ok']} ok, {counts['n_error']} error, "
+        f"{counts['n_skipped']} skipped), {counts['n_claims']} claim sentences, "
+        f"{counts['n_needs_citation']} need a citation"
+    )
+    failed_all = counts["n_articles"] > 0 and counts["n_ok"] == 0
+    return 1 if failed_all else 0
+
+
+def _examples_dir() -> str:
+    try:
+        return os.path.relpath(REPO_EXAMPLES)
+    except ValueError:  # another drive on Windows
+        return str(REPO_EXAMPLES)
+
+
+def _extract(args) -> int:
+    from claims.extract import extract
+    from claims.pipeline import read_source
+    from claims.settings import Settings
+    from claims.sources import resolve_sources
+
+    sources = resolve_sources([args.source])
+    if not sources:
+        print(f"claims extract: {args.source}: nothing to read", file=sys.stderr)
+        return 1
+    for source in sources:
+        page = read_source(source, Settings.from_env())
+        if page.status != "ok":
+            print(f"claims extract: {source.given}: {page.status}: {page.error}", file=sys.stderr)
+            return 1
+        doc = extract(page.text or "", page.content_type or "text/plain", page.url)
+        print(doc.text)
+    return 0
+
+
+def _read_input(file: str | None) -> str:
+    if file is None:
+        return sys.stdin.read()
+    return Path(file).read_text(encoding="utf-8", errors="replace")
+
+
+def _sentences(args) -> int:
+    from claims.sentences import split_text
+
+    text = _read_input(args.file)
+    for start, end in split_text(text):
+        print(json.dumps({"start": start, "end": end, "text": text[start:end]}, ensure_ascii=False))
+    return 0
+
+
+def _tag(args) -> int:
+    from claims.extract.plaintext import extract_text
+    from claims.sentences import split_document
+    from claims.settings import Settings
+    from claims.tagger import Tagger
+
+    tagger = Tagger(Settings.from_env(rules_dir=args.rules))
+    text = _read_input(args.file)
+    documents = text.splitlines() if args.lines else [text]
+    for number, document_text in enumerate(documents):
+        if args.lines and not document_text.strip():
+            continue
+        doc = extract_text(document_text)
+        sentences = split_document(doc)
+        for sentence, tag in zip(sentences, tagger.tag_sentences(sentences)):
+            record = {"document": number, "start": sentence.start, "end": sentence.end, "text": sentence.text,
+                      "section": sentence.section}
+            fields = asdict(tag)
+            for private in ("topic", "red_flag_codes"):
+                fields.pop(private)
+            print(json.dumps({**record, **fields}, ensure_ascii=False))
+    return 0
+
+
+def _evaluate(args) -> int:
+    from claims.evaluate import evaluate, format_report
+
+    report = evaluate(args.gold, args.pred)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def _review(args) -> int:
+    from claims.review import LaunchError, launch
+
+    try:
+        server = launch(args.dir, port=args.port, open_browser=True)
+    except LaunchError as exc:
+        print(f"claims review: {exc}", file=sys.stderr)
+        return 1
+    print(f"review app for {args.dir} at {server.url} (Ctrl-C stops it)")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

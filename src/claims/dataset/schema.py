@@ -1,0 +1,147 @@
+"""The dataset contract: every column of every output file, its type and its meaning.
+
+This module is the single source of truth for the README's data dictionary, the Parquet
+schema written, the dtypes ``claims.load`` returns and the pandera checks run on write and
+on load. Change a column here and all four follow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+
+PRIORITIES = ("high", "medium", "low")
+STATUSES = ("ok", "error", "skipped")
+CLAIM_TYPES = ("EFFICACY", "SAFETY", "MECHANISM")
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # "str" | "int" | "bool" | "list" | "float"
+    nullable: bool
+    doc: str
+
+
+CLAIMS = (
+    Col("claim_id", "str", False, "Stable id: same source + sentence position + sentence text gives the same id."),
+    Col("article_id", "str", False, "Stable id of the article (hash of `source`); joins to articles.parquet."),
+    Col("source", "str", False, "The source exactly as given on the command line: URL or file path."),
+    Col("url", "str", True, "Final URL after redirects; null for local files."),
+    Col("title", "str", True, "Article title."),
+    Col("section", "str", True, "Nearest heading above the sentence; null before the first heading."),
+    Col("sentence_index", "int", False, "Position of the sentence among all sentences of the article (0-based)."),
+    Col("char_start", "int", False, "Start offset of the sentence in the article's extracted text."),
+    Col("char_end", "int", False, "End offset (exclusive): `text[char_start:char_end] == sentence`."),
+    Col("sentence", "str", False, "The sentence text."),
+    Col("claim_types", "list", False, "Claim types carried: EFFICACY, SAFETY, MECHANISM (in that order)."),
+    Col("efficacy", "bool", False, "The sentence makes an efficacy claim."),
+    Col("safety", "bool", False, "The sentence makes a safety claim."),
+    Col("mechanism", "bool", False, "The sentence makes a mechanism claim."),
+    Col("triggers", "list", False, "The phrases that made it a claim."),
+    Col("rule_ids", "list", False, "Ids of the rules that fired (claim, hedge, citation, red flag, authority)."),
+    Col("hedged", "bool", False, "Every claim in the sentence is qualified by uncertainty (GUIDE.md)."),
+    Col("hedge_cues", "list", False, "The hedge words whose scope covers a claim."),
+    Col("cited", "bool", False, "The sentence carries a specific source (link to a study, [1], author-year, named journal)."),
+    Col("citations", "list", False, "The citations found: reference text or link URL."),
+    Col("vague_authority", "bool", False, "Leans on unnamed evidence ('studies show', 'experts agree')."),
+    Col("red_flags", "list", False, "Exact phrases of absolute or promotional certainty ('non-addictive', 'no side effects')."),
+    Col("needs_citation", "bool", False, "Claim, not cited, and unhedged or red-flagged or vague authority."),
+    Col("priority", "str", False, "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited)."),
+    Col("reasons", "list", False, "Codes behind the priority: red_flag:<name>, vague_authority, unhedged, hedged, no_citation, cited."),
+    Col("interventions", "list", False, "Interventions named in the sentence (canonical names)."),
+    Col("conditions", "list", False, "Conditions named in the sentence (canonical names)."),
+    Col("cluster_id", "str", True, "Group of sentences making the same claim across articles (clusters.parquet)."),
+    Col("run_id", "str", False, "The run that wrote the row (runs.parquet)."),
+    Col("rules_version", "str", False, "Hash of the rule files used."),
+    Col("model", "str", False, "spaCy pipeline name and version."),
+)
+
+ARTICLES = (
+    Col("article_id", "str", False, "Stable id of the article (hash of `source`)."),
+    Col("source", "str", False, "The source exactly as given."),
+    Col("url", "str", True, "Final URL after redirects; null for files and failed fetches."),
+    Col("status", "str", False, "ok, error or skipped."),
+    Col("error", "str", True, "Why the article is error or skipped (e.g. 'HTTP 404', 'robots.txt disallows ...')."),
+    Col("title", "str", True, "Article title."),
+    Col("fetched_at", "str", True, "When the page was fetched or the file read (ISO-8601, UTC)."),
+    Col("content_sha256", "str", True, "SHA-256 of the raw page bytes."),
+    Col("n_sentences", "int", False, "Sentences in the extracted text."),
+    Col("n_claims", "int", False, "Sentences carrying at least one claim type."),
+    Col("n_needs_citation", "int", False, "Claim sentences flagged as needing a citation."),
+    Col("run_id", "str", False, "The run that last processed the article."),
+)
+
+RUNS = (
+    Col("run_id", "str", False, "Run id."),
+    Col("started_at", "str", False, "Start time (ISO-8601, UTC)."),
+    Col("finished_at", "str", False, "End time (ISO-8601, UTC)."),
+    Col("sources", "list", False, "The SOURCE arguments of the run."),
+    Col("append", "bool", False, "Whether the run added to an existing output."),
+    Col("n_articles", "int", False, "Articles processed."),
+    Col("n_ok", "int", False, "Articles with status ok."),
+    Col("n_error", "int", False, "Articles with status error."),
+    Col("n_skipped", "int", False, "Articles with status skipped."),
+    Col("n_claims", "int", False, "Claim rows written by the run."),
+    Col("n_needs_citation", "int", False, "Of those, flagged as needing a citation."),
+    Col("model", "str", False, "spaCy pipeline name and version."),
+    Col("rules_version", "str", False, "Hash of the rule files."),
+    Col("package_version", "str", False, "Version of the claims package."),
+)
+
+_ARROW = {
+    "str": pa_arrow.string(),
+    "int": pa_arrow.int64(),
+    "bool": pa_arrow.bool_(),
+    "float": pa_arrow.float64(),
+    "list": pa_arrow.list_(pa_arrow.string()),
+}
+_PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", "list": "object"}
+
+
+def arrow_schema(cols: tuple[Col, ...]) -> pa_arrow.Schema:
+    return pa_arrow.schema([pa_arrow.field(c.name, _ARROW[c.kind], nullable=c.nullable) for c in cols])
+
+
+def pandas_dtypes(cols: tuple[Col, ...]) -> dict[str, str]:
+    return {c.name: _PANDAS[c.kind] for c in cols}
+
+
+def _is_str_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _checks(col: Col, table: str) -> list[pa.Check]:
+    checks = []
+    if col.kind == "list":
+        checks.append(pa.Check(lambda s: s.map(_is_str_list), element_wise=False, error="must be a list of strings"))
+    if table == "claims" and col.name == "priority":
+        checks.append(pa.Check.isin(PRIORITIES))
+    if table == "articles" and col.name == "status":
+        checks.append(pa.Check.isin(STATUSES))
+    if col.name == "claim_types":
+        checks.append(pa.Check(lambda s: s.map(lambda v: set(v) <= set(CLAIM_TYPES) and len(v) > 0)))
+    if col.name in ("char_start", "char_end", "sentence_index") or col.name.startswith("n_"):
+        checks.append(pa.Check.ge(0))
+    return checks
+
+
+def pandera_schema(cols: tuple[Col, ...], table: str, unique: str | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {c.name: pa.Column(_PANDAS[c.kind], checks=_checks(c, table), nullable=c.nullable) for c in cols},
+        strict=True,
+        ordered=True,
+        unique=[unique] if unique else None,
+        name=table,
+    )
+
+
+CLAIMS_SCHEMA = pandera_schema(CLAIMS, "claims", unique="claim_id")
+ARTICLES_SCHEMA = pandera_schema(ARTICLES, "articles", unique="article_id")
+RUNS_SCHEMA = pandera_schema(RUNS, "runs", unique="run_id")
+
+
+def empty_frame(cols: tuple[Col, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=_PANDAS[c.kind]) for c in cols})

@@ -1,0 +1,157 @@
+"""Scoring a run against units labelled by the annotation guide (GUIDE.md's JSONL format).
+
+Researchers label their own articles and measure the tagger on them, so the report says
+not only how well it did but why: each false positive and false negative comes with its
+sentence, what the tagger fired (rule ids, triggers) and what gold expected.
+
+Matching follows the reference scorer: a gold unit is matched to the predicted sentences of
+the same document that contain it, that it contains, or that share at least 60% of its
+words both ways; the unit's prediction is the union of theirs. A document is named by the
+file stem of ``source`` (``seed-000.txt`` -> ``seed-000``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+MIN_SHARED = 0.6
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def doc_name(source: str) -> str:
+    name = str(source).rstrip("/").split("/")[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    units = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            unit = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        missing = {"doc", "text", "labels", "needs_citation"} - unit.keys()
+        if missing:
+            raise ValueError(f"{path}:{number}: missing field(s) {', '.join(sorted(missing))}")
+        units.append(unit)
+    return units
+
+
+def read_predictions(pred: str | Path) -> pd.DataFrame:
+    path = Path(pred)
+    if path.is_dir():
+        from claims.dataset import load_claims
+
+        return load_claims(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".csv":
+        frame = pd.read_csv(path)
+        for col in ("claim_types", "rule_ids", "triggers"):
+            if col in frame:
+                frame[col] = frame[col].fillna("").map(lambda v: [x.strip() for x in str(v).split(";") if x.strip()])
+        return frame
+    if path.suffix == ".jsonl":
+        return pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()])
+    raise ValueError(f"{pred}: give a run folder or a .parquet, .csv or .jsonl claims table")
+
+
+def _matches(g_norm: str, g_words: set, p_norm: str, p_words: set) -> bool:
+    if not g_norm or not p_norm:
+        return False
+    if g_norm in p_norm or p_norm in g_norm:
+        return True
+    shared = len(g_words & p_words)
+    return bool(g_words) and shared / len(g_words) >= MIN_SHARED and shared / max(len(p_words), 1) >= MIN_SHARED
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate(gold_path: str | Path, pred: str | Path) -> dict:
+    gold = read_gold(gold_path)
+    frame = read_predictions(pred)
+    by_doc: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        text = str(row.get("sentence") or row.get("text") or "")
+        labels = {str(v).upper() for v in (row.get("claim_types") if row.get("claim_types") is not None else [])}
+        by_doc.setdefault(doc_name(row.get("source", row.get("doc", ""))), []).append({
+            "norm": " ".join(_words(text)), "words": set(_words(text)), "text": text,
+            "labels": labels & set(LABELS), "needs_citation": bool(row.get("needs_citation", False)),
+            "hedged": bool(row.get("hedged", False)), "rule_ids": list(row.get("rule_ids", []) or []),
+            "triggers": list(row.get("triggers", []) or []),
+        })
+    counts = {name: [0, 0, 0] for name in LABELS + ("NEEDS_CITATION", "HEDGED")}
+    errors: list[dict] = []
+    for unit in gold:
+        g_words = set(_words(unit["text"]))
+        g_norm = " ".join(_words(unit["text"]))
+        hits = [p for p in by_doc.get(unit["doc"], ()) if _matches(g_norm, g_words, p["norm"], p["words"])]
+        got = set().union(*(p["labels"] for p in hits)) if hits else set()
+        predicted = {
+            "labels": got,
+            "needs_citation": any(p["needs_citation"] for p in hits),
+            "hedged": any(p["hedged"] for p in hits),
+        }
+        want = {"labels": set(unit["labels"]), "needs_citation": bool(unit["needs_citation"]),
+                "hedged": bool(unit.get("hedged", False)) and bool(unit["labels"])}
+        for label in LABELS:
+            _count(counts[label], label in want["labels"], label in got)
+        _count(counts["NEEDS_CITATION"], want["needs_citation"], predicted["needs_citation"])
+        _count(counts["HEDGED"], want["hedged"], predicted["hedged"])
+        if want["labels"] != got or want["needs_citation"] != predicted["needs_citation"]:
+            errors.append({
+                "doc": unit["doc"], "i": unit.get("i"), "text": unit["text"],
+                "false_positive": sorted(got - want["labels"]), "false_negative": sorted(want["labels"] - got),
+                "gold_needs_citation": want["needs_citation"], "pred_needs_citation": predicted["needs_citation"],
+                "rule_ids": sorted({r for p in hits for r in p["rule_ids"]}),
+                "triggers": sorted({t for p in hits for t in p["triggers"]}),
+            })
+    report = {name: _prf(*c) for name, c in counts.items()}
+    report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
+    report["units"] = len(gold)
+    report["docs_gold"] = len({u["doc"] for u in gold})
+    report["docs_predicted"] = len({u["doc"] for u in gold} & set(by_doc))
+    report["errors"] = errors
+    return report
+
+
+def _count(cell: list[int], want: bool, got: bool) -> None:
+    cell[0] += want and got
+    cell[1] += got and not want
+    cell[2] += want and not got
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    for name in LABELS + ("NEEDS_CITATION", "HEDGED"):
+        r = report[name]
+        lines.append(f"{name:15} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
+                     f"(tp={r['tp']} fp={r['fp']} fn={r['fn']})")
+    lines.append(f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
+                 f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}")
+    for kind, key in (("false positives", "false_positive"), ("false negatives", "false_negative")):
+        rows = [e for e in report["errors"] if e[key]]
+        lines.append(f"\n{kind} ({len(rows)}):")
+        for e in rows:
+            lines.append(f"  {e['doc']}#{e['i']} {','.join(e[key])}: {e['text'][:160]}")
+            lines.append(f"      rules={','.join(e['rule_ids']) or '-'} triggers={'; '.join(e['triggers']) or '-'}")
+    flag_errors = [e for e in report["errors"] if e["gold_needs_citation"] != e["pred_needs_citation"]]
+    lines.append(f"\nneeds_citation disagreements ({len(flag_errors)}):")
+    for e in flag_errors:
+        lines.append(f"  {e['doc']}#{e['i']} gold={e['gold_needs_citation']} pred={e['pred_needs_citation']}: {e['text'][:160]}")
+    return "\n".join(lines)
