@@ -84,10 +84,33 @@ def test_results_come_in_completion_order(server, other_server, make_fetcher):
 def test_fetch_many_yields_one_result_per_input_even_for_bad_ones(server, make_fetcher):
     server.expect_request("/ok").respond_with_data("<p>fine</p>", content_type="text/html")
     server.expect_request("/gone").respond_with_data("", status=410)
-    urls = ["nonsense", server.url_for("/ok"), server.url_for("/gone"), "ftp://127.0.0.1/x", server.url_for("/ok")]
+    urls = ["nonsense", "http://[::1", server.url_for("/ok"), server.url_for("/gone"), "ftp://127.0.0.1/x", server.url_for("/ok")]
     results = list(make_fetcher().fetch_many(urls))
     assert sorted(r.source for r in results) == sorted(urls)
     by_status = sorted((r.source, r.status) for r in results)
     assert by_status.count((server.url_for("/ok"), "ok")) == 2
     assert (server.url_for("/gone"), "error") in by_status
     assert ("nonsense", "error") in by_status
+
+
+def test_a_site_listed_first_does_not_hold_every_worker(server, other_server, make_fetcher):
+    counter = InFlight()
+    first_starts: dict[str, float] = {}
+
+    def timed(name: str):
+        inner = counter.handler(name, 0.2)
+
+        def handle(request: Request) -> Response:
+            first_starts.setdefault(name, time.monotonic())
+            return inner(request)
+
+        return handle
+
+    for i in range(6):
+        server.expect_request(f"/a{i}").respond_with_handler(timed("a"))
+        other_server.expect_request(f"/b{i}").respond_with_handler(timed("b"))
+    urls = [server.url_for(f"/a{i}") for i in range(6)] + [other_server.url_for(f"/b{i}") for i in range(6)]
+    results = list(make_fetcher(host_concurrency=2, global_concurrency=2, obey_robots=False).fetch_many(urls))
+    assert len(results) == 12
+    # with both workers given to the first site, the second would wait for three of its pages
+    assert abs(first_starts["b"] - first_starts["a"]) < 0.15

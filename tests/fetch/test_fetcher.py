@@ -130,6 +130,20 @@ def test_redirect_is_followed_and_final_url_reported(server, make_fetcher):
     assert result.url == server.url_for("/new")
 
 
+def test_redirect_to_another_scheme_is_an_error(server, make_fetcher):
+    server.expect_request("/ftp").respond_with_data("", status=302, headers={"Location": "ftp://127.0.0.1/f"})
+    result = make_fetcher().fetch(server.url_for("/ftp"))
+    assert (result.status, result.error) == ("error", "redirect to a non-http(s) URL")
+
+
+def test_unwritable_cache_still_returns_the_page(server, make_fetcher, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    server.expect_request("/a").respond_with_data(PAGE, content_type="text/html")
+    result = make_fetcher(cache_dir=blocker).fetch(server.url_for("/a"))
+    assert (result.status, result.text) == ("ok", PAGE)
+
+
 def test_redirect_loop_is_reported(server, make_fetcher):
     server.expect_request("/ping").respond_with_data("", status=302, headers={"Location": "/pong"})
     server.expect_request("/pong").respond_with_data("", status=302, headers={"Location": "/ping"})
@@ -233,7 +247,7 @@ def test_missing_content_type_is_sniffed(server, make_fetcher):
 
 def test_bad_urls_become_error_results(make_fetcher):
     fetcher = make_fetcher()
-    for bad in ["", "not a url", "ftp://127.0.0.1/file", "http://", "mailto:someone@example.invalid"]:
+    for bad in ["", "not a url", "ftp://127.0.0.1/file", "http://", "mailto:someone@example.invalid", "http://[::1"]:
         result = fetcher.fetch(bad)
         assert (result.source, result.status, result.error) == (bad, "error", "not an http(s) URL")
 

@@ -69,7 +69,9 @@ class Fetcher:
 
         Completion order lets a caller save each page at once instead of waiting behind the
         slowest site. Work is handed to the pool only for sites below their concurrency
-        limit, so one site with many URLs cannot occupy every worker while others wait.
+        limit, so one site with many URLs cannot occupy every worker while others wait; a
+        free worker goes to the least busy site, then to the one with the most URLs left, so
+        sites finish together instead of a few long queues running alone at the end.
         """
         queues: dict[str, deque[str]] = {}
         for url in urls:
@@ -81,12 +83,14 @@ class Fetcher:
         with ThreadPoolExecutor(max_workers=width, thread_name_prefix="claims-fetch") as pool:
             try:
                 while queues or running:
-                    for host in list(queues):
-                        queue = queues[host]
-                        while queue and busy[host] < per_host and len(running) < width:
-                            running[pool.submit(self.fetch, queue.popleft())] = host
-                            busy[host] += 1
-                        if not queue:
+                    while len(running) < width:
+                        open_hosts = [host for host in queues if busy[host] < per_host]
+                        if not open_hosts:
+                            break
+                        host = min(open_hosts, key=lambda h: (busy[h], -len(queues[h])))
+                        running[pool.submit(self.fetch, queues[host].popleft())] = host
+                        busy[host] += 1
+                        if not queues[host]:
                             del queues[host]
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -97,32 +101,42 @@ class Fetcher:
                     future.cancel()
 
     def _fetch(self, url: str) -> FetchResult:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchProblem("error", "not an http(s) URL")
+        _require_http(url, "not an http(s) URL")
         cached = None if self.refresh else self.cache.lookup(url)
         reply = self._follow(url, cached)
         if reply.status == 304 and cached is not None:
             raw = self.cache.body(cached)
             if raw is not None:
                 cached.fetched_at = utc_now()
-                self.cache.save_entry(cached)
+                self._remember(cached)
                 return self._page(url, cached.final_url, 304, cached.header("Content-Type"), raw, from_cache=True)
             reply = self._follow(url, None)  # the cached body is gone: ask for the full page
         if reply.body is None:
             raise FetchProblem("error", f"HTTP {reply.status}", reply.status)
         result = self._page(url, reply.url, reply.status, reply.headers.get("Content-Type"), reply.body)
         headers = {k: v for k, v in reply.headers.items() if k.lower() not in _PRIVATE_HEADERS}
-        self.cache.store(
+        self._remember(
             CacheEntry(url, reply.url, reply.status, headers, result.fetched_at, result.content_sha256), reply.body
         )
         return result
+
+    def _remember(self, entry: CacheEntry, raw: bytes | None = None) -> None:
+        """Write to the cache; a failure costs only future savings, never the page in hand."""
+        try:
+            if raw is None:
+                self.cache.save_entry(entry)
+            else:
+                self.cache.store(entry, raw)
+        except OSError:
+            log.warning("could not write %s to the raw cache under %s", entry.url, self.cache.root, exc_info=True)
 
     def _follow(self, url: str, cached: CacheEntry | None) -> Reply:
         """Request ``url`` through its redirects; the hop that reached the cached page last
         time carries that page's validators so the server may answer 304."""
 
         def hop(current: str) -> Reply:
+            if current != url:
+                _require_http(current, "redirect to a non-http(s) URL")
             if self._robots is not None:
                 self._robots.check(current)
             validators = cached.validators() if cached is not None and current == cached.final_url else None
@@ -155,3 +169,13 @@ class Fetcher:
             content_sha256=sha256_hex(raw),
             from_cache=from_cache,
         )
+
+
+def _require_http(url: str, reason: str) -> None:
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise FetchProblem("error", reason)

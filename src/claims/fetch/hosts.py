@@ -14,8 +14,11 @@ from urllib.parse import urlsplit
 
 
 def host_key(url: str) -> str:
-    """The politeness unit: host and port as written in the URL, lower-cased."""
-    return urlsplit(url).netloc.lower()
+    """The politeness unit: host and port as written in the URL, lower-cased ("" if unparsable)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket; fetch() reports it per URL
+        return ""
 
 
 class _HostState:

@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urljoin
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 
 from claims.fetch.backoff import RETRY_STATUSES, backoff_delay, parse_retry_after
 from claims.fetch.decode import parse_content_type
@@ -166,12 +167,11 @@ def follow_redirects(url: str, max_redirects: int, request: Callable[[str], Repl
 
 def _is_read_timeout(exc: Exception) -> bool:
     """requests reports a body-phase read timeout as ConnectionError wrapping ReadTimeoutError."""
-    return isinstance(exc, requests.ReadTimeout) or "ReadTimeoutError" in repr(exc.args)
+    return isinstance(exc, requests.ReadTimeout) or any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
 
 
 def describe_error(exc: Exception) -> str:
     """A short reason for a report; full urllib3 messages are paragraphs about pool objects."""
-    text = repr(exc.args)
     if isinstance(exc, requests.ConnectTimeout):
         return "connect timeout"
     if _is_read_timeout(exc):
@@ -185,9 +185,11 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
         return "invalid URL"
     if isinstance(exc, requests.ConnectionError):
-        if "NameResolutionError" in text or "Name or service not known" in text:
+        # requests wraps urllib3's MaxRetryError, whose .reason is the real failure
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(reason, NameResolutionError):
             return "host not found"
-        if "Connection refused" in text:
+        if isinstance(getattr(reason, "__cause__", None), ConnectionRefusedError):
             return "connection refused"
         return "connection failed"
     return f"request failed ({type(exc).__name__})"
