@@ -45,8 +45,8 @@ def claims_table(sentences: list[str]) -> pd.DataFrame:
         {
             "claim_id": [f"k{i}" for i in range(n)],
             "article_id": [f"a{i % 997}" for i in range(n)],
-            "source": [f"https://clinic{i % 613}.example/page{i % 997}" for i in range(n)],
-            "url": [f"https://clinic{i % 613}.example/page{i % 997}" for i in range(n)],
+            "source": [f"https://clinic{i % 997 % 613}.example/page{i % 997}" for i in range(n)],
+            "url": [f"https://clinic{i % 997 % 613}.example/page{i % 997}" for i in range(n)],
             "sentence": sentences,
             "claim_types": [["EFFICACY"]] * n,
             "red_flags": [[]] * n,

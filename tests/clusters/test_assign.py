@@ -79,9 +79,10 @@ def test_members_must_match_the_representative_not_only_each_other():
     assert similarity(norm.tokens(lead), norm.tokens(middle), norm) >= 0.45
     assert similarity(norm.tokens(middle), norm.tokens(far), norm) >= 0.45
     assert similarity(norm.tokens(lead), norm.tokens(far), norm) < 0.45
-    ids, _ = assign_clusters(table([lead, lead, middle, far]), T1)
-    assert ids.iloc[0] == ids.iloc[1] == ids.iloc[2]
-    assert ids.iloc[3] != ids.iloc[0]
+    # Repeats set the order: lead first, then middle (which joins it), then far.
+    ids, _ = assign_clusters(table([lead] * 3 + [middle] * 2 + [far]), T1)
+    assert ids.iloc[0] == ids.iloc[3]
+    assert ids.iloc[5] != ids.iloc[0]
 
 
 def test_ids_are_stable_across_calls_and_row_order():
@@ -123,6 +124,18 @@ def test_first_seen_survives_a_member_that_changes_the_id():
     assert clusters_3.set_index("cluster_id").loc[ids.iloc[0], "first_seen"] == T1
 
 
+def test_history_read_back_as_timestamps_and_bad_rows_are_skipped(caplog):
+    old = table(["Ketamine infusions give fast relief for chronic pain.", "TMS sessions need no anesthesia."])
+    _, clusters_1 = assign_clusters(old, T1)
+    # A parquet round trip may hand first_seen back as timestamps; one row is damaged.
+    previous = clusters_1.assign(first_seen=[pd.Timestamp(T1), "not a time"])
+    _, clusters_2 = assign_clusters(old, T2, previous=previous)
+    first_seen = dict(zip(clusters_2["cluster_id"], clusters_2["first_seen"]))
+    assert first_seen[clusters_1["cluster_id"].iloc[0]] == pd.Timestamp(T1).isoformat()
+    assert first_seen[clusters_1["cluster_id"].iloc[1]] == T2
+    assert "first_seen ignored" in caplog.text
+
+
 def test_n_sites_counts_distinct_hosts_and_labels_are_unioned():
     claim = "Ketamine infusions give fast relief for chronic pain."
     claims = table(
@@ -159,6 +172,8 @@ def test_bad_input_gets_a_clear_error():
         assign_clusters([{"sentence": "x"}], T1)
     with pytest.raises(ValueError, match="previous table lacks"):
         assign_clusters(table(["x"]), T1, previous=pd.DataFrame({"cluster_id": ["c1"]}))
+    with pytest.raises(TypeError, match="previous must be"):
+        assign_clusters(table(["x"]), T1, previous=[{"cluster_id": "c1"}])
 
 
 def test_missing_and_empty_sentences_do_not_break_the_run():

@@ -13,7 +13,7 @@ import pandas as pd
 
 from claims.clusters.match import jaccard
 from claims.clusters.normalize import Normalizer, default_normalizer
-from claims.clusters.sketch import minhashes, new_index
+from claims.clusters.sketch import BandIndex, signatures
 
 PAIR_COLUMNS = ("article_id_a", "article_id_b", "similarity")
 
@@ -63,19 +63,16 @@ def near_duplicate_articles(
             ids.append(str(article_id))
             shingle_sets.append(shingles)
 
-    index = new_index(threshold, num_perm, min_recall)
-    sketches = list(minhashes(shingle_sets, num_perm))
-    for position, sketch in enumerate(sketches):
-        index.insert(position, sketch, check_duplication=False)
+    index = BandIndex(signatures(shingle_sets, num_perm), threshold, min_recall)
     pairs = []
-    for position, sketch in enumerate(sketches):
-        for other in index.query(sketch):
-            if other <= position:
-                continue
+    for position in range(len(ids)):
+        # Each article meets only those inserted before it, so each pair is checked once.
+        for other in index.query(position):
             score = jaccard(shingle_sets[position], shingle_sets[other])
             if score >= threshold:
                 a, b = sorted((ids[position], ids[other]))
                 pairs.append((a, b, score))
+        index.insert(position)
     table = pd.DataFrame(pairs, columns=list(PAIR_COLUMNS))
     return table.sort_values(
         ["similarity", "article_id_a", "article_id_b"], ascending=[False, True, True], ignore_index=True

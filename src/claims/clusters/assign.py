@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
@@ -44,15 +45,25 @@ DEFAULT_MIN_RECALL = 0.98
 _RAW_KEY_PREFIX = "\x00raw:"
 
 
-def parse_time(value: object) -> datetime:
-    """An ISO timestamp as an aware datetime (naive ones are taken as UTC)."""
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO timestamp string, got {value!r}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"not an ISO timestamp: {value!r}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+#: A moment and its ISO text (a string input keeps its own spelling in the output).
+Stamp = tuple[datetime, str]
+
+
+def parse_time(value: object) -> Stamp:
+    """An ISO timestamp string, or a datetime read back from a table, as an aware Stamp.
+
+    Naive times are taken as UTC so that they compare with aware ones.
+    """
+    if isinstance(value, datetime) and not pd.isna(value):
+        moment, text = value, value.isoformat()
+    elif isinstance(value, str):
+        try:
+            moment, text = datetime.fromisoformat(value.strip()), value
+        except ValueError as exc:
+            raise ValueError(f"not an ISO timestamp: {value!r}") from exc
+    else:
+        raise ValueError(f"expected an ISO timestamp, got {value!r}")
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)), text
 
 
 def cluster_id_for(key: str) -> str:
@@ -92,10 +103,6 @@ def _sentence_keys(sentences: pd.Series, normalizer: Normalizer) -> tuple[np.nda
     return np.asarray(key_of_unique, dtype=object)[codes], tokens_of
 
 
-#: A moment and the ISO text it was read from (kept so output keeps the input's spelling).
-Stamp = tuple[datetime, str]
-
-
 def _earliest_previous(
     previous: pd.DataFrame | None, normalizer: Normalizer
 ) -> tuple[dict[str, Stamp], dict[str, Stamp], dict[str, Stamp]]:
@@ -103,7 +110,7 @@ def _earliest_previous(
     by_cluster: dict[str, Stamp] = {}
     by_claim: dict[str, Stamp] = {}
     by_key: dict[str, Stamp] = {}
-    if previous is None or previous.empty:
+    if previous is None:
         return by_cluster, by_claim, by_key
     if not isinstance(previous, pd.DataFrame):
         raise TypeError(f"previous must be a pandas DataFrame, got {type(previous).__name__}")
@@ -117,7 +124,7 @@ def _earliest_previous(
 
     for row in previous.itertuples(index=False):
         try:
-            moment = (parse_time(row.first_seen), row.first_seen)
+            moment = parse_time(row.first_seen)
         except ValueError as exc:
             log.warning("previous cluster %s: first_seen ignored: %s", row.cluster_id, exc)
             continue
@@ -153,12 +160,13 @@ def assign_clusters(
     _check_claims(claims)
     seen = parse_time(seen_at)
     normalizer = normalizer or default_normalizer()
+    history = _earliest_previous(previous, normalizer)
 
     row_keys, tokens_of = _sentence_keys(claims["sentence"], normalizer)
-    key_counts = pd.Series(row_keys).value_counts()
+    key_counts = Counter(row_keys.tolist())
     # Most repeated wording first, so that the common form becomes the representative;
     # the key breaks ties, so the order never depends on row order.
-    ordered = sorted(key_counts.index, key=lambda k: (-key_counts[k], k))
+    ordered = sorted(key_counts, key=lambda k: (-key_counts[k], k))
     leader_pos = group_by_representative(
         [tokens_of[k] for k in ordered],
         normalizer,
@@ -177,8 +185,20 @@ def assign_clusters(
         [id_of_key[k] for k in row_keys], index=claims.index, name="cluster_id", dtype=object
     )
     table = _cluster_table(claims, row_keys, cluster_ids.to_numpy(), leader_key, file_site)
-    table = _add_times(table, claims, cluster_ids.to_numpy(), row_keys, previous, seen, seen_at, normalizer)
+    table = _add_times(table, claims, cluster_ids.to_numpy(), row_keys, history, seen)
     return cluster_ids, table
+
+
+def _sites(claims: pd.DataFrame, file_site: str) -> list[str]:
+    """Site per row, parsing each distinct (url, source) once: articles share them."""
+    known: dict[tuple[object, object], str] = {}
+    sites = []
+    for url, source in zip(claims["url"].to_numpy(), claims["source"].to_numpy()):
+        pair = (url if isinstance(url, str) else None, source if isinstance(source, str) else None)
+        if pair not in known:
+            known[pair] = site_of(pair[0], pair[1], file_site)
+        sites.append(known[pair])
+    return sites
 
 
 def _cluster_table(
@@ -193,10 +213,7 @@ def _cluster_table(
             "cluster_id": row_clusters,
             "key": row_keys,
             "sentence": claims["sentence"].where(claims["sentence"].notna(), "").astype(str).to_numpy(),
-            "site": [
-                site_of(url, source, file_site)
-                for url, source in zip(claims["url"].to_numpy(), claims["source"].to_numpy())
-            ],
+            "site": _sites(claims, file_site),
         }
     )
     if rows.empty:
@@ -226,13 +243,11 @@ def _add_times(
     claims: pd.DataFrame,
     row_clusters: np.ndarray,
     row_keys: np.ndarray,
-    previous: pd.DataFrame | None,
-    seen: datetime,
-    seen_at: str,
-    normalizer: Normalizer,
+    history: tuple[dict[str, Stamp], dict[str, Stamp], dict[str, Stamp]],
+    seen: Stamp,
 ) -> pd.DataFrame:
     """first_seen: the earliest of this run and any matching previous entry; last_seen: now."""
-    by_cluster, by_claim, by_key = _earliest_previous(previous, normalizer)
+    by_cluster, by_claim, by_key = history
     earliest: dict[str, Stamp] = {}
 
     def consider(cluster: str, stamp: Stamp | None) -> None:
@@ -248,8 +263,8 @@ def _add_times(
 
     table = table.copy()
     table["first_seen"] = [
-        earliest[c][1] if c in earliest and earliest[c][0] < seen else seen_at
+        earliest[c][1] if c in earliest and earliest[c][0] < seen[0] else seen[1]
         for c in table["cluster_id"]
     ]
-    table["last_seen"] = seen_at
+    table["last_seen"] = seen[1]
     return table[list(CLUSTER_COLUMNS)]

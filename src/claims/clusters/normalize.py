@@ -68,8 +68,10 @@ def stem(word: str) -> str:
 
 def _surface_tokens(text: str) -> list[str]:
     """Lower-cased, accent-free word and number tokens, before stemming."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = _THOUSANDS.sub("", text).replace("%", " percent ")
@@ -173,6 +175,8 @@ class Normalizer:
         # Protected entries are normalized with the synonyms but without stopword removal,
         # so a bootstrap lexicon without protection is used to read them.
         self._longest_variant = max((len(variant) for variant in synonyms), default=1)
+        # Most words start no multi-word variant; knowing which do skips the long lookups.
+        self._phrase_starts = frozenset(variant[0] for variant in synonyms if len(variant) > 1)
         self.lexicon = Lexicon(synonyms, stopwords, {})
         protected = _read_protected(lexicon_dir / "protected.txt", self)
         self.lexicon = Lexicon(synonyms, stopwords - protected.keys(), protected)
@@ -185,7 +189,8 @@ class Normalizer:
         out: list[str] = []
         i = 0
         while i < len(stems):
-            for size in range(min(longest, len(stems) - i), 0, -1):
+            widest = min(longest, len(stems) - i) if stems[i] in self._phrase_starts else 1
+            for size in range(widest, 0, -1):
                 canonical = synonyms.get(stems[i : i + size])
                 if canonical is not None:
                     out.extend(canonical)
