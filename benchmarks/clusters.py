@@ -19,7 +19,7 @@ import hashlib
 import json
 import random
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd

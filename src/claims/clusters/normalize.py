@@ -172,11 +172,11 @@ class Normalizer:
         lexicon_dir = Path(lexicon_dir)
         synonyms = _read_synonyms(lexicon_dir / "synonyms.txt")
         stopwords = _read_stopwords(lexicon_dir / "stopwords.txt")
-        # Protected entries are normalized with the synonyms but without stopword removal,
-        # so a bootstrap lexicon without protection is used to read them.
         self._longest_variant = max((len(variant) for variant in synonyms), default=1)
         # Most words start no multi-word variant; knowing which do skips the long lookups.
         self._phrase_starts = frozenset(variant[0] for variant in synonyms if len(variant) > 1)
+        # Protected words are read through the synonyms (canonical_tokens), so the synonyms
+        # must be in place first; the protected set itself is filled in afterwards.
         self.lexicon = Lexicon(synonyms, stopwords, {})
         protected = _read_protected(lexicon_dir / "protected.txt", self)
         self.lexicon = Lexicon(synonyms, stopwords - protected.keys(), protected)
