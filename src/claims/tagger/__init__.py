@@ -54,6 +54,7 @@ class Tagger:
         *,
         kinds: Sequence[str] | None = None,
         links: Sequence[tuple[str, ...]] | None = None,
+        blocks: Sequence[int] | None = None,
         article_url: str | None = None,
     ) -> list[Tag]:
         """Tag sentences of one text in reading order ("it" may refer to the sentence before)."""
@@ -69,6 +70,7 @@ class Tagger:
                 links=links[i] if links else (),
                 article_url=article_url,
                 prior_topic=topic,
+                same_block=bool(blocks) and i > 0 and blocks[i] == blocks[i - 1],
             )
             topic = tag.topic
             tags.append(tag)
@@ -80,6 +82,7 @@ class Tagger:
             [s.text for s in sentences],
             kinds=[s.block_kind for s in sentences],
             links=[tuple(link.href for link in s.links) for s in sentences],
+            blocks=[s.block_index for s in sentences],
             article_url=article_url,
         )
         for i in range(1, len(sentences)):

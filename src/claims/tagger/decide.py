@@ -37,8 +37,9 @@ class Tag:
     reasons: list[str] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
-    #: The sentence is about an intervention: it names one, or refers back ("it", "this
-    #: therapy") to a sentence that did. Claims that need context require it.
+    #: The sentence is about an intervention: it names one, follows one that did in the same
+    #: paragraph, or refers back ("it", "this") to one that did. Claims that need context
+    #: require it.
     topic: bool = False
 
     @property
@@ -83,6 +84,7 @@ def decide(
     links: tuple[str, ...] = (),
     article_url: str | None = None,
     prior_topic: bool = False,
+    same_block: bool = False,
 ) -> Tag:
     spans = _longest_per_label(doc.spans[SPANS_KEY])
     by_label: dict[str, list[Span]] = {}
@@ -107,8 +109,9 @@ def decide(
     tag.cited = bool(tag.citations)
     tag.rule_ids += [s.id_ for s in red + vague]
 
+    # The paragraph keeps its subject; across paragraphs only "it", "this therapy" carry it.
     tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or (
-        prior_topic and bool(by_label.get("ANAPHOR"))
+        prior_topic and (same_block or bool(by_label.get("ANAPHOR")))
     )
     triggers = []
     names = by_label.get("INTERVENTION", ())

@@ -1,0 +1,79 @@
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from claims.dataset import (
+    CLAIMS_FILE,
+    DatasetError,
+    claim_id,
+    load_claims,
+    write_table,
+)
+from claims.dataset.schema import CLAIMS
+
+
+def _row(**overrides):
+    row = {
+        "claim_id": "c1", "article_id": "a1", "source": "pages/a.html", "url": None, "title": "T",
+        "section": None, "sentence_index": 3, "char_start": 10, "char_end": 40,
+        "sentence": "PRP is non-addictive and safe.", "claim_types": ["SAFETY"], "efficacy": False,
+        "safety": True, "mechanism": False, "triggers": ["non-addictive"], "rule_ids": ["SAF-addiction"],
+        "hedged": False, "hedge_cues": [], "cited": False, "citations": [], "vague_authority": False,
+        "red_flags": ["non-addictive", "safe"], "needs_citation": True, "priority": "high",
+        "reasons": ["red_flag:non-addictive", "unhedged", "no_citation"], "interventions": ["PRP"],
+        "conditions": [], "cluster_id": "k1", "run_id": "r1", "rules_version": "v", "model": "m",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_round_trip_keeps_contract_dtypes_and_lists(tmp_path):
+    write_table(pd.DataFrame([_row(), _row(claim_id="c2", sentence_index=4)]), tmp_path, CLAIMS_FILE)
+    frame = load_claims(tmp_path)
+    assert list(frame.columns) == [c.name for c in CLAIMS]
+    assert frame["sentence_index"].dtype == "int64"
+    assert frame["needs_citation"].dtype == "bool"
+    assert frame["source"].dtype == "string"
+    assert frame.loc[0, "red_flags"] == ["non-addictive", "safe"]
+    assert isinstance(frame.loc[0, "hedge_cues"], list)
+    csv = (tmp_path / "claims.csv").read_text()
+    assert "non-addictive; safe" in csv
+
+
+def test_write_rejects_rows_that_break_the_contract(tmp_path):
+    with pytest.raises(DatasetError, match="priority"):
+        write_table(pd.DataFrame([_row(priority="urgent")]), tmp_path, CLAIMS_FILE)
+    with pytest.raises(DatasetError, match="claim_id"):
+        write_table(pd.DataFrame([_row(), _row()]), tmp_path, CLAIMS_FILE)
+    assert not (tmp_path / CLAIMS_FILE).exists()
+
+
+def test_a_broken_file_names_the_column(tmp_path):
+    write_table(pd.DataFrame([_row()]), tmp_path, CLAIMS_FILE)
+    table = pq.read_table(tmp_path / CLAIMS_FILE)
+    broken = table.set_column(
+        table.schema.get_field_index("red_flags"), "red_flags", pa.array(["not a list"])
+    )
+    pq.write_table(broken, tmp_path / CLAIMS_FILE)
+    with pytest.raises(DatasetError, match="red_flags"):
+        load_claims(tmp_path)
+    pq.write_table(table.drop_columns(["hedged"]), tmp_path / CLAIMS_FILE)
+    with pytest.raises(DatasetError, match="hedged"):
+        load_claims(tmp_path)
+
+
+def test_a_failed_write_leaves_the_previous_file(tmp_path):
+    write_table(pd.DataFrame([_row()]), tmp_path, CLAIMS_FILE)
+    before = (tmp_path / CLAIMS_FILE).read_bytes()
+    with pytest.raises(DatasetError):
+        write_table(pd.DataFrame([_row(claim_types=["CURE"])]), tmp_path, CLAIMS_FILE)
+    assert (tmp_path / CLAIMS_FILE).read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_claim_ids_depend_on_source_position_and_text():
+    base = claim_id("a.html", 3, "It works.")
+    assert base == claim_id("a.html", 3, "It works.")
+    assert len({base, claim_id("b.html", 3, "It works."), claim_id("a.html", 4, "It works."),
+                claim_id("a.html", 3, "It helps.")}) == 4

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from claims.settings import Settings
+from claims.tagger import Tagger
+from claims.tagger.rules import DEFAULT_RULES_DIR, RuleError, load_rules
+
+
+def _write(folder, name, *rules):
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text("".join(json.dumps(r) + "\n" for r in rules))
+
+
+def test_overlay_adds_replaces_and_disables(tmp_path):
+    shipped = load_rules()
+    extra = tmp_path / "rules"
+    _write(extra, "my_red_flags.jsonl",
+           {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]},
+           {"id": "RF-miracle", "disabled": True})
+    _write(extra, "conditions.jsonl",
+           {"id": "COND-only-lyme", "label": "CONDITION", "pattern": [{"LOWER": "lyme"}]})
+    mine = load_rules(extra)
+    ids = {r.id for r in mine.rules}
+    assert "RF-detox" in ids and "RF-miracle" not in ids
+    assert "COND-only-lyme" in ids and "COND-fibromyalgia" not in ids  # file replaced whole
+    assert "EFF-relieve-problem" in ids  # other shipped files untouched
+    assert mine.version != shipped.version
+    assert load_rules(extra).version == mine.version
+
+
+def test_user_rules_drive_the_tagger(tmp_path):
+    extra = tmp_path / "rules"
+    _write(extra, "red_flags_extra.jsonl",
+           {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]})
+    tagger = Tagger(Settings(rules_dir=str(extra)))
+    [tag] = tagger.tag_texts(["Our IV detox relieves migraine pain within hours."])
+    assert "detox" in tag.red_flags
+    assert "red_flag:detox" in tag.reasons
+    assert tag.priority == "high"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"label": "RED_FLAG", "pattern": "x"}, "needs a string 'id'"),
+    ({"id": "X", "label": "SPARKLE", "pattern": "x"}, "label 'SPARKLE'"),
+    ({"id": "X", "label": "HEDGE"}, "exactly one of"),
+    ({"id": "X", "label": "HEDGE", "pattern": "x", "direction": "sideways"}, "direction"),
+])
+def test_malformed_rules_are_reported_with_their_place(tmp_path, entry, message):
+    _write(tmp_path / "r", "bad.jsonl", entry)
+    with pytest.raises(RuleError, match=message) as err:
+        load_rules(tmp_path / "r")
+    assert "bad.jsonl:1" in str(err.value)
+
+
+def test_duplicate_ids_and_bad_json_are_errors(tmp_path):
+    shipped_id = json.loads((DEFAULT_RULES_DIR / "red_flags.jsonl").read_text().splitlines()[0])["id"]
+    _write(tmp_path / "r", "extra.jsonl", {"id": shipped_id, "label": "RED_FLAG", "pattern": "x"})
+    with pytest.raises(RuleError, match="duplicate rule id"):
+        load_rules(tmp_path / "r")
+    (tmp_path / "r" / "extra.jsonl").write_text("{not json\n")
+    with pytest.raises(RuleError, match="not valid JSON"):
+        load_rules(tmp_path / "r")
+    with pytest.raises(RuleError, match="not a folder"):
+        load_rules(tmp_path / "missing")
+
+
+def test_an_invalid_spacy_pattern_names_the_rule(tmp_path):
+    _write(tmp_path / "r", "extra.jsonl", {"id": "EFF-typo", "label": "EFFICACY", "pattern": [{"LOWERR": "x"}]})
+    with pytest.raises(RuleError, match="EFF-typo"):
+        Tagger(Settings(rules_dir=str(tmp_path / "r")))
