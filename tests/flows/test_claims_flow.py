@@ -1,0 +1,120 @@
+"""The whole flow on a real Prefect server, fetching from a real local HTTP server."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from werkzeug import Response
+
+from claims import load
+from claims.dataset import load_articles, load_runs
+from flows.claims_flow import claims_run
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = """<!doctype html><html><head><title>Nerve blocks for CRPS | Example Pain Center</title></head>
+<body><nav><a href="/">Home</a> <a href="/book">Book now</a></nav>
+<article><h1>Nerve blocks for CRPS</h1>
+<h2>What the research says</h2>
+<p>A stellate ganglion block relieves burning pain in many people with CRPS
+(<a href="https://pubmed.ncbi.nlm.nih.gov/11111111/">Ortega et al., 2021</a>).
+The procedure is completely safe and has no side effects.</p>
+<h2>How it works</h2>
+<p>The anesthetic interrupts pain signals in the sympathetic nerves. Relief may last for weeks.
+<a href="/book">Book a consultation</a> to find out more.</p>
+</article>
+<footer>Leave a Reply. Your email address will not be published.</footer></body></html>"""
+
+FLAKY_CALLS = {"n": 0}
+
+
+def _flaky(request):
+    FLAKY_CALLS["n"] += 1
+    if FLAKY_CALLS["n"] == 1:
+        return Response("busy", status=503)
+    return Response("<html><body><article><p>TMS eases depression for many patients who "
+                    "did not respond to medication.</p></article></body></html>", content_type="text/html")
+
+
+@pytest.fixture
+def pages(site, tmp_path):
+    site.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    site.expect_request("/article.html").respond_with_data(ARTICLE, content_type="text/html; charset=utf-8")
+    site.expect_request("/missing.html").respond_with_data("gone", status=404)
+    site.expect_request("/paper.pdf").respond_with_data(b"%PDF-1.4 binary", content_type="application/pdf")
+    site.expect_request("/private/page.html").respond_with_data(ARTICLE, content_type="text/html")
+    site.expect_request("/empty.html").respond_with_data("", content_type="text/html")
+    FLAKY_CALLS["n"] = 0
+    site.expect_request("/flaky.html").respond_with_handler(_flaky)
+    local = tmp_path / "local-article.txt"
+    local.write_text("Ketamine for chronic pain\n\nKetamine infusions reduce nerve pain within hours. "
+                     "Studies show it is non-addictive.\n")
+    return {name: site.url_for(f"/{name}") for name in
+            ("article.html", "missing.html", "paper.pdf", "private/page.html", "empty.html", "flaky.html")} | {
+        "local": str(local)}
+
+
+def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fetching, pages, tmp_path):
+    out = tmp_path / "out"
+    sources = [pages["article.html"], pages["missing.html"], pages["paper.pdf"], pages["private/page.html"],
+               pages["empty.html"], pages["flaky.html"], pages["local"], "ftp://files.example/x.html"]
+    counts = claims_run(sources=sources, out_dir=str(out), chunk_size=3)
+
+    articles = load_articles(out).set_index("source")
+    status = articles["status"].to_dict()
+    assert status[pages["article.html"]] == "ok"
+    assert status[pages["flaky.html"]] == "ok"  # 503 then 200: retried
+    assert status[pages["local"]] == "ok"
+    assert status[pages["missing.html"]] == "error" and "404" in articles.loc[pages["missing.html"], "error"]
+    assert status[pages["paper.pdf"]] == "skipped" and "pdf" in articles.loc[pages["paper.pdf"], "error"].lower()
+    assert status[pages["private/page.html"]] == "skipped" and "robots" in articles.loc[pages["private/page.html"], "error"]
+    assert status[pages["empty.html"]] == "skipped"
+    assert status["ftp://files.example/x.html"] == "error"
+    assert counts["n_ok"] == 3 and counts["n_articles"] == 8
+
+    claims = load(out)
+    page = claims[claims["source"] == pages["article.html"]].set_index("sentence_index")
+    assert not page.empty and set(claims["source"]) == {pages["article.html"], pages["flaky.html"], pages["local"]}
+    cited = page[page["sentence"].str.contains("stellate")].iloc[0]
+    assert cited["cited"] and not cited["needs_citation"] and cited["priority"] == "low"
+    assert cited["section"] == "What the research says"
+    flagged = page[page["sentence"].str.contains("completely safe")].iloc[0]
+    assert flagged["needs_citation"] and flagged["priority"] == "high"
+    assert "no side effects" in flagged["red_flags"]
+    # offsets slice the stored article text back to the sentence
+    text = json.loads((out / "texts" / f"{cited['article_id']}.json").read_text())["text"]
+    for row in page.itertuples():
+        assert text[row.char_start:row.char_end] == row.sentence
+    csv = pd.read_csv(out / "claims.csv")
+    assert len(csv) == len(claims)
+    assert len(load_runs(out)) == 1
+
+
+def test_rerun_is_idempotent_and_append_adds_without_duplicates(prefect_server, fast_fetching, pages, tmp_path):
+    out = tmp_path / "out"
+    claims_run(sources=[pages["article.html"]], out_dir=str(out))
+    first = load(out)
+    claims_run(sources=[pages["article.html"]], out_dir=str(out))
+    again = load(out)
+    assert sorted(again["claim_id"]) == sorted(first["claim_id"])
+    assert len(load_runs(out)) == 2
+
+    claims_run(sources=[pages["local"], pages["article.html"]], out_dir=str(out), append=True)
+    appended = load(out)
+    assert appended["claim_id"].is_unique
+    assert set(first["claim_id"]) <= set(appended["claim_id"])
+    assert set(appended["source"]) == {pages["article.html"], pages["local"]}
+    assert len(load_articles(out)) == 2
+
+    claims_run(sources=[pages["local"]], out_dir=str(out))  # without --append: replaced
+    assert set(load(out)["source"]) == {pages["local"]}
+
+
+def test_cli_exits_non_zero_only_when_every_source_failed(prefect_server, fast_fetching, pages, tmp_path, capsys):
+    from claims.cli import main
+
+    assert main(["run", pages["missing.html"], "--out", str(tmp_path / "a")]) == 1
+    assert main(["run", pages["missing.html"], pages["local"], "--out", str(tmp_path / "b")]) == 0
+    assert "1 ok, 1 error" in capsys.readouterr().out
