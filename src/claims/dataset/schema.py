@@ -145,3 +145,36 @@ RUNS_SCHEMA = pandera_schema(RUNS, "runs", unique="run_id")
 
 def empty_frame(cols: tuple[Col, ...]) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=_PANDAS[c.kind]) for c in cols})
+
+
+CLUSTERS_DOC = (
+    Col("cluster_id", "str", False, "Cluster id (stable for the same member wordings); joins to claims.cluster_id."),
+    Col("representative", "str", False, "The most repeated wording in the cluster."),
+    Col("size", "int", False, "Claim sentences in the cluster."),
+    Col("n_sites", "int", False, "Distinct sites (URL hosts; each local file counts as one)."),
+    Col("claim_types", "list", False, "Union of the members' claim types."),
+    Col("red_flags", "list", False, "Union of the members' red flags."),
+    Col("first_seen", "str", False, "First run time a member was seen (carried over with --append)."),
+    Col("last_seen", "str", False, "Latest run time a member was seen."),
+)
+
+FILES = (
+    ("claims.parquet", "one row per sentence carrying at least one claim type (claims.csv: same rows, lists joined by \"; \")", CLAIMS),
+    ("articles.parquet", "one row per source, whatever happened to it", ARTICLES),
+    ("runs.parquet", "one row per run", RUNS),
+    ("clusters.parquet", "one row per group of sentences making the same claim", CLUSTERS_DOC),
+)
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, generated from the contract above."""
+    parts = []
+    for name, what, cols in FILES:
+        parts.append(f"#### `{name}`: {what}\n\n| column | type | null | meaning |\n|---|---|---|---|")
+        parts += [f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in cols]
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(data_dictionary(), end="")

@@ -1,0 +1,95 @@
+"""The single-stage commands, run through the real entry point."""
+import io
+import json
+
+import pandas as pd
+
+from claims.cli import main
+
+ARTICLE = (
+    "Spinal cord stimulation for back pain\n\n"
+    "The stimulator masks pain signals before they reach the brain. It may reduce leg pain, "
+    "but it is completely safe for everyone.\n\n"
+    "Is it right for you?\n"
+)
+
+
+def _json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_sentences_prints_offsets_into_the_input(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(ARTICLE))
+    assert main(["sentences"]) == 0
+    rows = _json_lines(capsys.readouterr().out)
+    assert [r["text"] for r in rows][0] == "Spinal cord stimulation for back pain"
+    assert rows[-1]["text"] == "Is it right for you?"
+    for row in rows:
+        assert ARTICLE[row["start"]:row["end"]] == row["text"]
+
+
+def test_tag_prints_every_sentence_with_its_tags(tmp_path, capsys):
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    assert main(["tag", str(path)]) == 0
+    rows = _json_lines(capsys.readouterr().out)
+    assert len(rows) == 4  # heading, two sentences, question: claims or not
+    by_text = {r["text"]: r for r in rows}
+    mixed = by_text["It may reduce leg pain, but it is completely safe for everyone."]
+    assert mixed["claim_types"] == ["EFFICACY", "SAFETY"]
+    assert mixed["hedged"] is False  # 'may' does not reach past 'but'
+    assert "completely safe" in mixed["red_flags"] and mixed["priority"] == "high"
+    assert by_text["Spinal cord stimulation for back pain"]["claim_types"] == []
+    assert {"start", "end", "cited", "citations", "vague_authority", "needs_citation", "reasons",
+            "hedge_cues"} <= set(mixed)
+
+
+def test_tag_lines_treats_each_line_as_a_document(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("TMS relieves depression.\n\nIt is non-addictive.\n"))
+    assert main(["tag", "--lines"]) == 0
+    rows = _json_lines(capsys.readouterr().out)
+    assert [r["document"] for r in rows] == [0, 2]
+    # 'It' in its own document refers to nothing: no claim needing context
+    assert rows[1]["claim_types"] == [] and rows[1]["red_flags"] == ["non-addictive"]
+
+
+def test_extract_prints_blocks_and_reports_bad_sources(tmp_path, capsys):
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><nav>Home | Book</nav><article><h1>PRP</h1><p>PRP may ease knee pain.</p>"
+                    "</article><footer>Leave a Reply</footer></body></html>")
+    assert main(["extract", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "PRP may ease knee pain." in out and "Leave a Reply" not in out and "Book" not in out
+    assert main(["extract", str(tmp_path / "nope.html")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_evaluate_reports_scores_and_explains_errors(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    units = [
+        {"doc": "a", "i": 0, "text": "TMS relieves depression.", "labels": ["EFFICACY"], "hedged": False,
+         "cited": False, "vague_authority": False, "red_flags": [], "needs_citation": True},
+        {"doc": "a", "i": 1, "text": "Sessions take twenty minutes.", "labels": [], "hedged": False,
+         "cited": False, "vague_authority": False, "red_flags": [], "needs_citation": False},
+        {"doc": "a", "i": 2, "text": "It blocks NMDA receptors.", "labels": ["MECHANISM"], "hedged": False,
+         "cited": False, "vague_authority": False, "red_flags": [], "needs_citation": True},
+    ]
+    gold.write_text("".join(json.dumps(u) + "\n" for u in units))
+    pred = tmp_path / "pred.jsonl"
+    rows = [
+        {"source": "dir/a.txt", "sentence": "TMS relieves depression.", "claim_types": ["EFFICACY"],
+         "needs_citation": True, "rule_ids": ["EFF-relieve-problem"], "triggers": ["relieves depression"]},
+        {"source": "dir/a.txt", "sentence": "Sessions take twenty minutes.", "claim_types": ["SAFETY"],
+         "needs_citation": True, "rule_ids": ["SAF-x"], "triggers": ["twenty"]},
+    ]
+    pd.DataFrame(rows).to_json(pred, orient="records", lines=True)
+    assert main(["evaluate", str(gold), "--pred", str(pred), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["EFFICACY"]["f1"] == 1.0
+    assert (report["SAFETY"]["fp"], report["MECHANISM"]["fn"]) == (1, 1)
+    assert report["NEEDS_CITATION"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1}
+    fp = next(e for e in report["errors"] if e["false_positive"])
+    assert fp["rule_ids"] == ["SAF-x"] and fp["text"] == "Sessions take twenty minutes."
+    assert main(["evaluate", str(gold), "--pred", str(pred)]) == 0
+    text = capsys.readouterr().out
+    assert "false positives (1)" in text and "false negatives (1)" in text
