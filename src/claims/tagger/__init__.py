@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import spacy
 
@@ -50,7 +50,7 @@ class Tagger:
 
     def tag_texts(
         self,
-        texts: Iterable[str],
+        texts: Sequence[str],
         *,
         kinds: Sequence[str] | None = None,
         links: Sequence[tuple[str, ...]] | None = None,
@@ -58,19 +58,23 @@ class Tagger:
         article_url: str | None = None,
     ) -> list[Tag]:
         """Tag sentences of one text in reading order ("it" may refer to the sentence before)."""
+        kinds = kinds or ["paragraph"] * len(texts)
+        recased = [_sentence_case(t) if k in ("heading", "title") else t for t, k in zip(texts, kinds)]
         with self._lock:
-            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+            docs = list(self.nlp.pipe(recased, batch_size=self.settings.batch_size))
         tags: list[Tag] = []
         topic = False
         for i, doc in enumerate(docs):
             tag = decide(
                 doc,
                 self._by_id,
-                block_kind=kinds[i] if kinds else "paragraph",
+                block_kind=kinds[i],
                 links=links[i] if links else (),
                 article_url=article_url,
                 prior_topic=topic,
-                same_block=bool(blocks) and i > 0 and blocks[i] == blocks[i - 1],
+                # a list continues the paragraph that introduces it
+                same_block=i > 0 and bool(blocks) and (blocks[i] == blocks[i - 1] or kinds[i] == "list_item"),
+                original=texts[i] if recased[i] is not texts[i] else None,
             )
             topic = tag.topic
             tags.append(tag)
@@ -90,7 +94,37 @@ class Tagger:
             if tags[i].cited and here.block_index == before.block_index and _only_reference(here.text, tags[i]):
                 cite_ids = [r for r in tags[i].rule_ids if self._by_id[r].label == "CITATION"]
                 tags[i - 1].add_citations(tags[i].citations, cite_ids)
+        _lift_list_claims(sentences, tags)
         return tags
+
+
+def _lift_list_claims(sentences: Sequence[Sentence], tags: list[Tag]) -> None:
+    """A line ending in ':' carries the claims of the bare list items under it (GUIDE.md)."""
+    for i, sentence in enumerate(sentences):
+        if not sentence.text.rstrip().endswith(":") or sentence.block_kind in ("heading", "title"):
+            continue
+        items = []
+        for later in range(i + 1, len(sentences)):
+            if sentences[later].block_kind != "list_item":
+                break
+            items += tags[later].unasserted
+        if items:
+            tags[i].add_claims(items)
+
+
+def _sentence_case(text: str) -> str:
+    """'Nerve Blocks Relieve Pain' -> 'Nerve blocks relieve pain' (same length).
+
+    The tagger reads Title Case words as proper nouns, so a heading's verbs would escape the
+    rules. Acronyms (TMS, CRPS) and the first word keep their case.
+    """
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    if len(words) < 2 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
+        return text
+    def lower(match: re.Match) -> str:
+        word = match.group(0)
+        return word if match.start() == 0 or word.isupper() else word.lower()
+    return re.sub(r"[A-Za-z][\w'’-]*", lower, text)
 
 
 def _only_reference(text: str, tag: Tag) -> bool:

@@ -15,8 +15,10 @@ from claims.tagger.matcher import SPANS_KEY
 from claims.tagger.rules import Rule
 
 CLAIM_LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
-#: Block kinds that name a topic rather than assert something.
+#: Block kinds that usually name a topic rather than assert something.
 NON_ASSERTIVE_BLOCKS = frozenset({"title", "heading"})
+#: Penn tags of a finite verb: a heading with one states something.
+FINITE_VERB_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Tag:
     reasons: list[str] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    #: Claim words in a list item too bare to assert anything ("nausea and dizziness"): the
+    #: line introducing the list carries them (GUIDE.md). (label, phrase, rule id) triples.
+    unasserted: list[tuple[str, str, str]] = field(default_factory=list)
     #: The sentence is about an intervention: it names one, follows one that did in the same
     #: paragraph, or refers back ("it", "this") to one that did. Claims that need context
     #: require it.
@@ -50,6 +55,13 @@ class Tag:
         self.citations += citations
         self.rule_ids = list(dict.fromkeys(self.rule_ids + rule_ids))
         self.cited = bool(self.citations)
+        self.finish()
+
+    def add_claims(self, found: list[tuple[str, str, str]]) -> None:
+        labels = {label for label, _, _ in found} | set(self.claim_types)
+        self.claim_types = [lab for lab in CLAIM_LABELS if lab in labels]
+        self.triggers = list(dict.fromkeys(self.triggers + [text for _, text, _ in found]))
+        self.rule_ids = list(dict.fromkeys(self.rule_ids + [rid for _, _, rid in found]))
         self.finish()
 
     def finish(self) -> None:
@@ -85,7 +97,16 @@ def decide(
     article_url: str | None = None,
     prior_topic: bool = False,
     same_block: bool = False,
+    original: str | None = None,
 ) -> Tag:
+    """Decide one sentence's tags from its rule matches.
+
+    ``original`` is the sentence as written when ``doc`` was made from a re-cased copy of it
+    (Title Case headings); reported phrases are taken from it.
+    """
+    def said(span: Span) -> str:
+        return original[span.start_char : span.end_char] if original is not None else span.text
+
     spans = _longest_per_label(doc.spans[SPANS_KEY])
     by_label: dict[str, list[Span]] = {}
     for span in spans:
@@ -94,12 +115,12 @@ def decide(
     tag.interventions = _canonical(by_label.get("INTERVENTION", ()), rules)
     tag.conditions = _canonical(by_label.get("CONDITION", ()), rules)
     red = by_label.get("RED_FLAG", [])
-    tag.red_flags = list(dict.fromkeys(s.text for s in red))
+    tag.red_flags = list(dict.fromkeys(said(s) for s in red))
     tag.red_flag_codes = [rules[s.id_].canonical or s.text.lower() for s in red]
     vague = by_label.get("VAGUE_AUTHORITY", [])
     tag.vague_authority = bool(vague)
     for span in by_label.get("CITATION", []):
-        tag.citations.append(span.text)
+        tag.citations.append(said(span))
         tag.rule_ids.append(span.id_)
     for href in links:
         rule = _citation_link_rule(href, rules, article_url)
@@ -113,18 +134,21 @@ def decide(
     tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or (
         prior_topic and (same_block or bool(by_label.get("ANAPHOR")))
     )
-    triggers = []
     names = by_label.get("INTERVENTION", ())
-    if _asserts(doc, block_kind, by_label):
-        for label in CLAIM_LABELS:
-            for span in by_label.get(label, ()):
-                if rules[span.id_].needs_context and not tag.topic:
-                    continue
-                if any(n.start <= span.start and span.end <= n.end for n in names):
-                    continue  # "nerve" in "nerve block" names the treatment, claims nothing
-                triggers.append(span)
+    candidates = [
+        span
+        for label in CLAIM_LABELS
+        for span in by_label.get(label, ())
+        if not (rules[span.id_].needs_context and not tag.topic)
+        # "nerve" in "nerve block" names the treatment, claims nothing
+        and not any(n.start <= span.start and span.end <= n.end for n in names)
+    ]
+    asserts = _asserts(doc, block_kind, by_label)
+    triggers = candidates if asserts else []
+    if block_kind == "list_item" and not asserts:
+        tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
     tag.claim_types = [lab for lab in CLAIM_LABELS if any(s.label_ == lab for s in triggers)]
-    tag.triggers = list(dict.fromkeys(s.text for s in triggers))
+    tag.triggers = list(dict.fromkeys(said(s) for s in triggers))
     tag.rule_ids += [s.id_ for s in triggers]
     tag.rule_ids = list(dict.fromkeys(tag.rule_ids))
 
@@ -133,22 +157,28 @@ def decide(
         segment = _segments(doc, by_label.get("TERMINATOR", ()))
         scoped = [h for h in hedges if any(_covers(h, t, rules[h.id_].direction, segment) for t in triggers)]
         tag.hedged = all(any(_covers(h, t, rules[h.id_].direction, segment) for h in hedges) for t in triggers)
-        tag.hedge_cues = list(dict.fromkeys(h.text for h in scoped))
+        tag.hedge_cues = list(dict.fromkeys(said(h) for h in scoped))
     else:
         tag.hedged = bool(hedges)
-        tag.hedge_cues = list(dict.fromkeys(h.text for h in hedges))
+        tag.hedge_cues = list(dict.fromkeys(said(h) for h in hedges))
     if tag.hedge_cues:
-        tag.rule_ids = list(dict.fromkeys(tag.rule_ids + [h.id_ for h in hedges if h.text in tag.hedge_cues]))
+        tag.rule_ids = list(dict.fromkeys(tag.rule_ids + [h.id_ for h in hedges if said(h) in tag.hedge_cues]))
     tag.finish()
     return tag
 
 
 def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
-    """Headings, questions, calls to action and bare noun-phrase list items assert nothing."""
-    if block_kind in NON_ASSERTIVE_BLOCKS or by_label.get("NON_CLAIM"):
+    """Questions, calls to action and verbless headings or list items assert nothing.
+
+    A topical heading ("Safety and Side Effects") names what follows; one with a finite or
+    imperative verb ("TMS Works When Nothing Else Has") makes a claim like any sentence.
+    """
+    if by_label.get("NON_CLAIM"):
         return False
     if doc.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return False
+    if block_kind in NON_ASSERTIVE_BLOCKS:
+        return any(t.tag_ in FINITE_VERB_TAGS for t in doc) or (len(doc) > 0 and doc[0].tag_ == "VB")
     if block_kind == "list_item" and not any(t.pos_ in ("VERB", "AUX") for t in doc):
         return False
     return True
