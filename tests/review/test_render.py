@@ -91,3 +91,13 @@ def test_a_cue_made_of_markup_is_escaped_inside_its_mark() -> None:
     text = "Try <img src=x onerror=alert(1)> now"
     html = render.marked_html(text, render.find_spans(text, {"trigger": ["<img src=x onerror=alert(1)>"]}))
     assert html == 'Try <mark class="hl trigger">&lt;img src=x onerror=alert(1)&gt;</mark> now'
+
+
+def test_missing_section_from_a_string_column_is_not_shown():
+    import pandas as pd
+
+    from claims.review import render
+
+    assert not render._present(pd.NA)
+    assert not render._present(None) and not render._present(float("nan"))
+    assert render._present("Safety")

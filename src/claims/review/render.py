@@ -238,4 +238,7 @@ def _strings(value: object) -> list[str]:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and value != value) and str(value) != ""
+    """A real value: not None, NaN or pandas' NA (string columns hold NA for missing)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return False
+    return str(value) != ""
