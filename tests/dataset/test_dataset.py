@@ -77,3 +77,20 @@ def test_claim_ids_depend_on_source_position_and_text():
     assert base == claim_id("a.html", 3, "It works.")
     assert len({base, claim_id("b.html", 3, "It works."), claim_id("a.html", 4, "It works."),
                 claim_id("a.html", 3, "It helps.")}) == 4
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    from claims.atomic import atomic_write, write_text
+
+    target = tmp_path / "table.txt"
+    write_text(target, "old")
+
+    def crash(tmp):
+        with open(tmp, "w") as handle:
+            handle.write("half of the new")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        atomic_write(target, crash)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.txt"]

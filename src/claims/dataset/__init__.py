@@ -8,8 +8,6 @@ the column.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from claims.atomic import atomic_write
 from claims.dataset.schema import (
     ARTICLES,
     ARTICLES_SCHEMA,
@@ -122,19 +121,6 @@ def load_articles(out_dir: str | Path = "data/processed") -> pd.DataFrame:
 
 def load_runs(out_dir: str | Path = "data/processed") -> pd.DataFrame:
     return read_table(out_dir, RUNS_FILE)
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then move the finished file over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _as_list(value):

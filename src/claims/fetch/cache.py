@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from claims.atomic import write_bytes
 
 
 def sha256_hex(data: bytes) -> str:
@@ -75,23 +75,9 @@ class RawCache:
         repairs damage instead of trusting the file name.
         """
         if self.body(entry) is None:
-            _write_atomic(self._bodies / entry.sha256, raw)
+            write_bytes(self._bodies / entry.sha256, raw)
         self.save_entry(entry)
 
     def save_entry(self, entry: CacheEntry) -> None:
         text = json.dumps(asdict(entry), ensure_ascii=False, indent=1, sort_keys=True)
-        _write_atomic(self._meta_path(entry.url), text.encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_bytes(self._meta_path(entry.url), text.encode("utf-8"))

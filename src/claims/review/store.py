@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from claims.atomic import write_text
 
 #: The decisions a fact-checker can record, in the order the app shows them.
 VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_claim")
@@ -209,7 +210,7 @@ class ReviewStore:
     def export_csv(self, claims: pd.DataFrame, path: str | os.PathLike[str]) -> int:
         """Write ``export_frame(claims)`` to ``path`` atomically; returns the number of rows."""
         frame = self.export_frame(claims)
-        write_text_atomic(Path(path), frame.to_csv(index=False))
+        write_text(Path(path), frame.to_csv(index=False))
         return len(frame)
 
 
@@ -220,17 +221,3 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Readers see the old file or the whole new one, never half of it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
