@@ -136,3 +136,12 @@ def test_scientific_cues_hedge_sentences_without_claims(tagger, text, cues):
 def test_statements_without_cues_stay_unhedged(tagger, text):
     result = tag(tagger, text)
     assert (result.hedged, result.hedge_cues) == (False, [])
+
+
+def test_a_hedge_reaches_into_a_relative_clause_but_not_back_out(tagger):
+    into, out = tagger.tag_texts([
+        "PRP may ease knee pain, which can be life-changing for runners.",
+        "PRP eases knee pain, which may last for several months.",
+    ])
+    assert into.hedged and "may" in into.hedge_cues
+    assert not out.hedged and out.needs_citation

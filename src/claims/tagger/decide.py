@@ -154,9 +154,9 @@ def decide(
 
     hedges = by_label.get("HEDGE", [])
     if triggers:
-        segment = _segments(doc, by_label.get("TERMINATOR", ()))
-        scoped = [h for h in hedges if any(_covers(h, t, rules[h.id_].direction, segment) for t in triggers)]
-        tag.hedged = all(any(_covers(h, t, rules[h.id_].direction, segment) for h in hedges) for t in triggers)
+        clauses = _clauses(doc, by_label.get("TERMINATOR", ()), rules)
+        scoped = [h for h in hedges if any(_covers(h, t, rules[h.id_].direction, clauses) for t in triggers)]
+        tag.hedged = all(any(_covers(h, t, rules[h.id_].direction, clauses) for h in hedges) for t in triggers)
         tag.hedge_cues = list(dict.fromkeys(said(h) for h in scoped))
     else:
         tag.hedged = bool(hedges)
@@ -184,30 +184,46 @@ def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
     return True
 
 
-def _segments(doc: Doc, terminators) -> list[int]:
-    """Clause number of every token, for hedge scope.
+@dataclass
+class _Clauses:
+    """Clause number of every token, and which clause starts let an earlier hedge through."""
+
+    of_token: list[int]
+    open_starts: set[int]
+
+
+def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
+    """Split a sentence into clauses at its terminators, for hedge scope.
 
     A terminator inside the sentence starts a new clause ("..., but it is safe"); one that
     opens the sentence ("While it may help some, ...") closes its clause at the first comma.
+    A terminator whose rule says ``direction: forward`` (a relative clause: "may help, which
+    can be beneficial") lets a hedge before it reach the clause it opens, but not back.
     """
-    cuts = set()
+    cuts: dict[int, bool] = {}
     for term in terminators:
+        passable = rules[term.id_].direction == "forward"
         if term.start == 0:
             comma = next((t.i for t in doc if t.text in (",", ";")), None)
             if comma is not None:
-                cuts.add(comma + 1)
+                cuts[comma + 1] = cuts.get(comma + 1, True) and passable
         else:
-            cuts.add(term.start)
-    segment, current = [], 0
+            cuts[term.start] = cuts.get(term.start, True) and passable
+    of_token, open_starts, current = [], set(), 0
     for token in doc:
         if token.i in cuts:
             current += 1
-        segment.append(current)
-    return segment
+            if cuts[token.i]:
+                open_starts.add(current)
+        of_token.append(current)
+    return _Clauses(of_token, open_starts)
 
 
-def _covers(hedge: Span, trigger: Span, direction: str, segment: list[int]) -> bool:
-    if segment[hedge.start] != segment[trigger.start]:
+def _covers(hedge: Span, trigger: Span, direction: str, clauses: _Clauses) -> bool:
+    here, there = clauses.of_token[hedge.start], clauses.of_token[trigger.start]
+    if here < there and direction != "backward":
+        return all(k in clauses.open_starts for k in range(here + 1, there + 1))
+    if here != there:
         return False
     if direction == "forward":
         return trigger.end > hedge.start
