@@ -143,8 +143,9 @@ def decide(
         # "nerve" in "nerve block" names the treatment, claims nothing
         and not any(n.start <= span.start and span.end <= n.end for n in names)
     ]
+    clauses = _clauses(doc, by_label.get("TERMINATOR", ()), rules)
     asserts = _asserts(doc, block_kind, by_label)
-    triggers = candidates if asserts else []
+    triggers = _outside_calls_to_action(candidates, by_label.get("NON_CLAIM", ()), clauses) if asserts else []
     if block_kind == "list_item" and not asserts:
         tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
     tag.claim_types = [lab for lab in CLAIM_LABELS if any(s.label_ == lab for s in triggers)]
@@ -154,7 +155,6 @@ def decide(
 
     hedges = by_label.get("HEDGE", [])
     if triggers:
-        clauses = _clauses(doc, by_label.get("TERMINATOR", ()), rules)
         scoped = [h for h in hedges if any(_covers(h, t, rules[h.id_].direction, clauses) for t in triggers)]
         tag.hedged = all(any(_covers(h, t, rules[h.id_].direction, clauses) for h in hedges) for t in triggers)
         tag.hedge_cues = list(dict.fromkeys(said(h) for h in scoped))
@@ -168,13 +168,11 @@ def decide(
 
 
 def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
-    """Questions, calls to action and verbless headings or list items assert nothing.
+    """Questions and verbless headings or list items assert nothing.
 
     A topical heading ("Safety and Side Effects") names what follows; one with a finite or
     imperative verb ("TMS Works When Nothing Else Has") makes a claim like any sentence.
     """
-    if by_label.get("NON_CLAIM"):
-        return False
     if doc.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return False
     if block_kind in NON_ASSERTIVE_BLOCKS:
@@ -190,6 +188,21 @@ class _Clauses:
 
     of_token: list[int]
     open_starts: set[int]
+    #: The sentence opens with a condition or subordinate clause ("If ...,", "While ...,").
+    opened_by_condition: bool = False
+
+
+def _outside_calls_to_action(triggers: list[Span], calls: list[Span], clauses: _Clauses) -> list[Span]:
+    """Claims survive a call to action only in another clause ("X interacts with warfarin, so
+    talk to your pharmacist"). A call in the main clause, or right after an opening
+    condition ("If traditional treatments have not helped, consult ..."), voids the sentence.
+    """
+    if not calls:
+        return triggers
+    voided = {clauses.of_token[c.start] for c in calls}
+    if 0 in voided or (1 in voided and clauses.opened_by_condition):
+        return []
+    return [t for t in triggers if clauses.of_token[t.start] not in voided]
 
 
 def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
@@ -201,6 +214,7 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
     can be beneficial") lets a hedge before it reach the clause it opens, but not back.
     """
     cuts: dict[int, bool] = {}
+    opened = any(term.start == 0 for term in terminators)
     for term in terminators:
         passable = rules[term.id_].direction == "forward"
         if term.start == 0:
@@ -216,7 +230,7 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
             if cuts[token.i]:
                 open_starts.add(current)
         of_token.append(current)
-    return _Clauses(of_token, open_starts)
+    return _Clauses(of_token, open_starts, opened)
 
 
 def _covers(hedge: Span, trigger: Span, direction: str, clauses: _Clauses) -> bool:
