@@ -175,10 +175,9 @@ def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
     """
     if doc.text.rstrip().rstrip("\"'”’)").endswith("?"):
         return False
-    if block_kind in NON_ASSERTIVE_BLOCKS:
-        return any(t.tag_ in FINITE_VERB_TAGS for t in doc) or (len(doc) > 0 and doc[0].tag_ == "VB")
-    if block_kind == "list_item" and not any(t.pos_ in ("VERB", "AUX") for t in doc):
-        return False
+    if block_kind in NON_ASSERTIVE_BLOCKS or block_kind == "list_item":
+        words = [t for t in doc if t.is_alpha]
+        return any(t.tag_ in FINITE_VERB_TAGS for t in words) or (bool(words) and words[0].tag_ == "VB")
     return True
 
 
