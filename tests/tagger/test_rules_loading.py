@@ -69,3 +69,23 @@ def test_an_invalid_spacy_pattern_names_the_rule(tmp_path):
     _write(tmp_path / "r", "extra.jsonl", {"id": "EFF-typo", "label": "EFFICACY", "pattern": [{"LOWERR": "x"}]})
     with pytest.raises(RuleError, match="EFF-typo"):
         Tagger(Settings(rules_dir=str(tmp_path / "r")))
+
+
+def test_anchored_matching_finds_the_same_spans_as_one_big_matcher(tagger):
+    """The per-rule anchored matchers are an optimisation: they must change no result."""
+    from spacy.matcher import Matcher
+
+    from claims.tagger.matcher import SPANS_KEY
+
+    rules = [r for r in tagger.rules.rules if isinstance(r.pattern, list)]
+    one = Matcher(tagger.nlp.vocab)
+    for rule in rules:
+        one.add(rule.id, rule.pattern if isinstance(rule.pattern[0], list) else [rule.pattern])
+    texts = [example for rule in rules for example in rule.examples.get("match", [])]
+    ruler = tagger.nlp.get_pipe("claims_rules")
+    for doc in tagger.nlp.pipe(texts):
+        expected = {(s, e, doc.vocab.strings[m]) for m, s, e in one(doc)}
+        expected = {h for h in expected if not ruler._vetoed(doc, h[0], h[1], ruler.by_id[h[2]])}
+        got = {(s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY] if ruler.by_id[s.id_].pattern is not None
+               and isinstance(ruler.by_id[s.id_].pattern, list)}
+        assert got == expected, doc.text
