@@ -104,3 +104,8 @@ def test_long_block_is_chunked_without_changing_the_sentences():
     whole = split_block(text, chunk_chars=len(text) + 1)
     assert len(whole) == 4 * 39
     assert split_block(text, chunk_chars=200) == whole
+
+
+def test_a_closing_quote_left_from_an_earlier_paragraph_stays_with_its_sentence():
+    text = 'Today I am down to one pill. Some days I skip it."'
+    assert [text[a:b] for a, b in split_block(text)] == ["Today I am down to one pill.", 'Some days I skip it."']

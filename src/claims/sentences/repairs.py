@@ -12,7 +12,9 @@ sentence strings, so offsets stay exact whatever they change:
   ("...pain. [3] Patients" keeps "[3]" with "pain.");
 * a cut where a sentence end is glued to the next sentence ("week.Patients"), which pysbd
   misses, unless the word before the stop is an abbreviation or part of a dotted token
-  ("e.g.The", "U.S.Army", "Dr.Lee") or a link.
+  ("e.g.The", "U.S.Army", "Dr.Lee") or a link;
+* no piece without a letter or digit: a closing quote left over from a quotation that
+  opened in an earlier paragraph stays with its sentence instead of standing alone.
 """
 from __future__ import annotations
 
@@ -39,7 +41,22 @@ def repair_cuts(text: str, cuts: list[int]) -> list[int]:
         and not _after_abbreviation(text, c)
     ]
     moved = {_past_leading_reference(text, c) for c in kept}
-    return sorted(moved | set(_glued_cuts(text)))
+    return _without_empty_pieces(text, sorted(moved | set(_glued_cuts(text))))
+
+
+def _without_empty_pieces(text: str, cuts: list[int]) -> list[int]:
+    """Drop cuts that would leave a piece with no word in it (a lone '"' or ')')."""
+    kept: list[int] = []
+    for i, cut in enumerate(cuts):
+        start = kept[-1] if kept else 0
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
+        if _has_word(text[start:cut]) and _has_word(text[cut:end]):
+            kept.append(cut)
+    return kept
+
+
+def _has_word(piece: str) -> bool:
+    return any(ch.isalnum() for ch in piece)
 
 
 def _token_around(text: str, position: int) -> tuple[int, int]:
