@@ -1,42 +1,132 @@
 """The Prefect flow behind ``claims run``: sources -> fetch -> extract/split/tag -> dataset.
 
-Tasks work on chunks of articles (not sentences), so scheduling overhead stays small and a
-worker loads the spaCy model once (``get_tagger`` is cached per process). A chunk whose fetch
-task still fails after its retries is recorded source by source as an error; the other
-chunks go on. Without ``PREFECT_API_URL`` Prefect runs the flow on a temporary local server.
+Where each step runs, and why:
+
+* Fetching stays in the flow process, in one ``Fetcher.fetch_many`` (threads sharing one set
+  of per-host gates). However many workers tag, no site ever sees more than
+  ``host_concurrency`` requests at once from a run, nor two request starts closer than
+  ``host_delay``: the limits would not hold if each worker process fetched with its own
+  gates.
+* Pages are grouped as they arrive into chunks of ``chunk_size`` articles; one
+  ``extract-and-tag`` task per chunk runs on the task runner: threads in this process by
+  default, worker processes with ``--runner dask`` (a local cluster, or an existing one).
+  A worker loads the spaCy model once (``get_tagger`` is cached per process) and keeps it
+  for every chunk it is given.
+* A task writes its chunk's rows as part files under the output folder and returns a small
+  receipt, and only a few chunks are in flight at a time, so memory does not grow with the
+  number of articles. On a cluster the output folder (and the page cache) must therefore be
+  on storage every worker shares, and ``PREFECT_API_URL`` must name a server the workers
+  reach.
+* The final step gathers the parts into the dataset (see ``claims.output``).
+
+A chunk whose task fails after its retry is recorded source by source as an error; the
+other chunks go on. Without ``PREFECT_API_URL`` Prefect runs the flow on a temporary local
+server.
 """
 from __future__ import annotations
 
+import os
+import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import wait
+from prefect.context import get_run_context
+from prefect.futures import PrefectFuture
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
 
-from claims.fetch import FetchResult
-from claims.output import RunInfo, write_output
-from claims.pipeline import analyse, get_tagger, now_iso, read_source, write_text
+from claims.fetch import Fetcher, FetchResult
+from claims.output import (
+    RunInfo,
+    parts_dir,
+    read_parts,
+    remove_parts,
+    write_output,
+    write_part,
+)
+from claims.pipeline import (
+    _article_row,
+    analyse,
+    get_tagger,
+    now_iso,
+    read_source,
+    write_text,
+)
 from claims.settings import Settings
 from claims.sources import Source, resolve_sources
 
 #: Articles per task. Large enough to amortise task overhead, small enough to spread work.
 CHUNK_SIZE = 20
+#: Chunks handed to the runner per slot that can run one: enough that a slot never waits
+#: for the next chunk, few enough that fetched pages do not pile up in memory.
+CHUNKS_PER_SLOT = 2
+RUNNERS = ("local", "dask")
 
 
-@task(name="fetch", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def fetch_chunk(sources: list[Source], settings: Settings, refresh: bool) -> list[FetchResult]:
-    return [read_source(source, settings, refresh) for source in sources]
+def task_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int | None = None) -> TaskRunner:
+    """The task runner for ``claims_run.with_options(task_runner=...)``.
+
+    ``local`` runs tasks in threads of this process. ``dask`` connects to the scheduler at
+    ``dask_address``, or starts a local cluster of ``dask_workers`` single-threaded worker
+    processes (default: one per core): spaCy is not documented as thread-safe, so a worker
+    tags one chunk at a time and parallelism comes from processes.
+    """
+    if runner not in RUNNERS:
+        raise ValueError(f"unknown runner {runner!r} (choose from {', '.join(RUNNERS)})")
+    if runner == "local":
+        if dask_address or dask_workers is not None:
+            raise ValueError("a Dask address or worker count needs runner 'dask'")
+        return ThreadPoolTaskRunner()
+    if dask_address:
+        if dask_workers is not None:
+            raise ValueError("a Dask cluster given by address has its own workers; drop the worker count")
+        return DaskTaskRunner(address=dask_address)
+    if dask_workers is not None and dask_workers < 1:
+        raise ValueError(f"need at least one Dask worker, got {dask_workers}")
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": dask_workers or os.cpu_count() or 1,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,  # no web server on every interface unless asked for
+    })
 
 
-@task(name="extract-and-tag", cache_policy=NO_CACHE)
-def tag_chunk(fetched: list[FetchResult], settings: Settings, run_id: str, out_dir: str, first: int, total: int):
+@dataclass(frozen=True)
+class ChunkReceipt:
+    """What a tagging task sends back instead of its rows (those are in its part files)."""
+
+    n_articles: int
+    model: str
+    rules_version: str
+
+
+@task(name="extract-and-tag", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def tag_chunk(
+    pages: list[FetchResult],
+    settings: Settings,
+    run_id: str,
+    out_dir: str,
+    parts: str,
+    index: int,
+    first: int,
+    total: int,
+) -> ChunkReceipt:
     logger = get_run_logger()
     tagger = get_tagger(settings)
     articles, claims = [], []
-    for offset, page in enumerate(fetched):
+    for offset, page in enumerate(pages):
         result = analyse(page, tagger, run_id)
         write_text(Path(out_dir), result)
         a = result.article
@@ -44,11 +134,13 @@ def tag_chunk(fetched: list[FetchResult], settings: Settings, run_id: str, out_d
         logger.info("[%d/%d] %s %s: %s", first + offset + 1, total, a["status"], a["source"], detail)
         articles.append(a)
         claims.extend(result.claims)
-    return articles, claims
+    write_part(Path(parts), index, articles, claims)
+    return ChunkReceipt(len(articles), tagger.model, tagger.rules_version)
 
 
 @task(name="write-dataset", cache_policy=NO_CACHE)
-def write_dataset(out_dir: str, articles: list[dict], claims: list[dict], run: RunInfo) -> dict:
+def write_dataset(out_dir: str, parts: str, run: RunInfo) -> dict:
+    articles, claims = read_parts(Path(parts))
     counts = write_output(Path(out_dir), articles, claims, run)
     _publish_artifacts(articles, claims, run)
     return counts
@@ -63,45 +155,116 @@ def claims_run(
     rules_dir: str | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> dict:
-    """Tag every SOURCE and write the dataset to ``out_dir``; returns the run's counts."""
+    """Tag every SOURCE and write the dataset to ``out_dir``; returns the run's counts and
+    ``tag_seconds``, the wall time from the first fetch to the last chunk tagged."""
     logger = get_run_logger()
     settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir)
     run_id = f"{now_iso().replace(':', '').replace('+0000', 'Z')}-{uuid.uuid4().hex[:6]}"
     started = now_iso()
     resolved = resolve_sources(sources)
     logger.info("run %s: %d sources -> %s", run_id, len(resolved), out_dir)
-    chunks = [resolved[i : i + chunk_size] for i in range(0, len(resolved), chunk_size)]
-    fetches = [fetch_chunk.submit(chunk, settings, refresh) for chunk in chunks]
-    tagged = []
-    for i, (chunk, future) in enumerate(zip(chunks, fetches)):
-        wait([future])
-        pages = future.result(raise_on_failure=False)
-        if not isinstance(pages, list):  # the chunk failed even after its retries
-            pages = [FetchResult(source=s.given, status="error", error=f"fetch failed: {pages}") for s in chunk]
-        tagged.append(tag_chunk.submit(pages, settings, run_id, out_dir, i * chunk_size, len(resolved)))
-    articles, claims = [], []
-    for future in tagged:
-        chunk_articles, chunk_claims = future.result()
-        articles += chunk_articles
-        claims += chunk_claims
-    tagger = get_tagger(settings)
-    run = RunInfo(run_id, started, now_iso(), list(sources), append, tagger.model, tagger.rules_version)
-    counts = write_dataset(out_dir, articles, claims, run)
+    parts = parts_dir(Path(out_dir), run_id)
+    try:
+        tag_start = time.perf_counter()
+        with _workers_report_here():
+            receipts = _tag_all(resolved, settings, run_id, out_dir, parts, max(1, chunk_size), refresh)
+        tag_seconds = time.perf_counter() - tag_start
+        if receipts:
+            model, rules_version = receipts[0].model, receipts[0].rules_version
+        else:  # nothing to tag: name the model without shipping a task for it
+            tagger = get_tagger(settings)
+            model, rules_version = tagger.model, tagger.rules_version
+        run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version)
+        counts = write_dataset(out_dir, str(parts), run)
+    finally:
+        remove_parts(parts)
     logger.info(
-        "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation",
+        "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation; tagging took %.1f s",
         run_id, counts["n_ok"], counts["n_error"], counts["n_skipped"], counts["n_claims"], counts["n_needs_citation"],
+        tag_seconds,
     )
-    return {**counts, "run_id": run_id}
+    return {**counts, "run_id": run_id, "tag_seconds": tag_seconds}
 
 
-def _publish_artifacts(articles: list[dict], claims: list[dict], run: RunInfo) -> None:
-    types = Counter(t for c in claims for t in c["claim_types"])
-    flags = Counter(f for c in claims for f in c["red_flags"])
-    failed = [a for a in articles if a["status"] != "ok"]
+def _tag_all(
+    sources: list[Source], settings: Settings, run_id: str, out_dir: str, parts: Path, chunk_size: int, refresh: bool
+) -> list[ChunkReceipt]:
+    """Feed chunks of pages to tagging tasks as they arrive, holding back when enough are in
+    flight (the fetcher's generator then pauses too, so pages never pile up)."""
+    in_flight: deque[tuple[PrefectFuture, int, list[FetchResult]]] = deque()
+    receipts: list[ChunkReceipt] = []
+    first = 0
+    for index, chunk in enumerate(_batched(read_pages(sources, settings, refresh), chunk_size)):
+        while len(in_flight) >= CHUNKS_PER_SLOT * _task_slots():
+            receipts.append(_collect(*in_flight.popleft(), parts, run_id))
+        future = tag_chunk.submit(chunk, settings, run_id, out_dir, str(parts), index, first, len(sources))
+        # only the pages' metadata is kept, to record them should the task fail
+        in_flight.append((future, index, [replace(page, text=None) for page in chunk]))
+        first += len(chunk)
+    while in_flight:
+        receipts.append(_collect(*in_flight.popleft(), parts, run_id))
+    return [r for r in receipts if r is not None]
+
+
+def _workers_report_here() -> AbstractContextManager:
+    """Without PREFECT_API_URL the flow talks to a temporary server of its own, which Dask
+    workers cannot guess: each would start another and its task runs would be lost to this
+    flow run. Tasks carry the settings they are submitted under, so name the server there."""
+    context = get_run_context()
+    if not isinstance(context.task_runner, DaskTaskRunner) or PREFECT_API_URL.value():
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url).rstrip("/")})
+
+
+def _collect(
+    future: PrefectFuture, index: int, pages: list[FetchResult], parts: Path, run_id: str
+) -> ChunkReceipt | None:
+    """The chunk's receipt; if the task failed (or its worker died), its sources as errors."""
+    try:
+        return future.result()
+    except Exception as exc:  # the other chunks' work must survive this one
+        get_run_logger().error("chunk %d failed: %s: %s", index, type(exc).__name__, exc)
+        reason = f"tagging failed: {type(exc).__name__}: {exc}"
+        failed = [_article_row(replace(page, status="error", error=reason), run_id) for page in pages]
+        write_part(parts, index, failed, [])
+        return None
+
+
+def read_pages(sources: list[Source], settings: Settings, refresh: bool) -> Iterator[FetchResult]:
+    """Files and invalid sources in the given order, then web pages as they arrive."""
+    urls = []
+    for source in sources:
+        if source.kind == "url":
+            urls.append(source.given)
+        else:
+            yield read_source(source, settings, refresh)
+    if urls:
+        with Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh) as fetcher:
+            yield from fetcher.fetch_many(urls)
+
+
+def _batched(items: Iterable[FetchResult], size: int) -> Iterator[list[FetchResult]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _task_slots() -> int:
+    """Tasks the flow's runner can run at once (a Dask cluster may grow or shrink)."""
+    runner = get_run_context().task_runner
+    if isinstance(runner, DaskTaskRunner):
+        return max(1, sum(runner.client.nthreads().values()))
+    return os.cpu_count() or 1
+
+
+def _publish_artifacts(articles: pd.DataFrame, claims: pa.Table, run: RunInfo) -> None:
+    types = _label_counts(claims["claim_types"])
+    flags = _label_counts(claims["red_flags"])
+    failed = articles[articles["status"] != "ok"].fillna({"error": ""})
+    n_flagged = int(pc.sum(claims["needs_citation"]).as_py() or 0)
     lines = [
         f"# claims run {run.run_id}",
-        f"{len(articles)} articles, {len(claims)} claim sentences, "
-        f"{sum(c['needs_citation'] for c in claims)} need a citation.",
+        f"{len(articles)} articles, {claims.num_rows} claim sentences, {n_flagged} need a citation.",
         "",
         "| claim type | sentences |",
         "|---|---|",
@@ -111,16 +274,21 @@ def _publish_artifacts(articles: list[dict], claims: list[dict], run: RunInfo) -
         *[f"- {_md(f)}: {n}" for f, n in flags.most_common(10)],
         "",
         "## Articles with errors",
-        *[f"- {a['status']}: {_md(a['source'])}: {_md(a['error'] or '')}" for a in failed],
+        *[f"- {a.status}: {_md(a.source)}: {_md(a.error)}" for a in failed.itertuples()],
     ]
     create_markdown_artifact("\n".join(lines), key="claims-run-summary", description="Counts by claim type, red flags, failures")
+    flagged = claims.filter(claims["needs_citation"]).select(["priority", "source", "sentence", "reasons"]).to_pandas()
     order = {"high": 0, "medium": 1, "low": 2}
-    top = sorted((c for c in claims if c["needs_citation"]), key=lambda c: (order[c["priority"]], c["source"]))[:50]
+    top = flagged.assign(rank=flagged["priority"].map(order)).sort_values(["rank", "source"], kind="stable").head(50)
     rows = [
-        {"priority": c["priority"], "source": c["source"], "sentence": c["sentence"], "reasons": "; ".join(c["reasons"])}
-        for c in top
+        {"priority": r.priority, "source": r.source, "sentence": r.sentence, "reasons": "; ".join(r.reasons)}
+        for r in top.itertuples()
     ]
     create_table_artifact(rows, key="claims-top-priority", description="Highest-priority claims needing a citation")
+
+
+def _label_counts(column: pa.ChunkedArray) -> Counter:
+    return Counter(pc.list_flatten(column).to_pylist())
 
 
 def _md(text: str) -> str:

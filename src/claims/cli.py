@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
     run.add_argument("--chunk-size", type=int, default=None, help="articles per task")
+    run.add_argument("--runner", choices=("local", "dask"), default="local",
+                     help="where tagging tasks run: threads of this process (default) or Dask workers")
+    run.add_argument("--dask-address", default=None, metavar="ADDRESS",
+                     help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                          "(default with --runner dask: a local cluster)")
+    run.add_argument("--dask-workers", type=int, default=None, metavar="N",
+                     help="worker processes of the local Dask cluster (default: one per core)")
     run.set_defaults(handler=_run)
 
     ext = sub.add_parser("extract", help="print the main text of one source (blocks separated by blank lines)")
@@ -69,12 +76,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.claims_flow import CHUNK_SIZE, claims_run
+    from flows.claims_flow import CHUNK_SIZE, claims_run, task_runner
     from claims.settings import Settings
 
+    try:
+        runner = task_runner(args.runner, args.dask_address, args.dask_workers)
+    except ValueError as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return 2
     sources = args.sources or [_examples_dir()]
     out_dir = args.out or Settings.from_env().out_dir
-    counts = claims_run(
+    counts = claims_run.with_options(task_runner=runner)(
         sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
         rules_dir=args.rules, chunk_size=args.chunk_size or CHUNK_SIZE,
     )

@@ -117,3 +117,28 @@ def test_cli_exits_non_zero_only_when_every_source_failed(prefect_server, fast_f
     assert main(["run", pages["missing.html"], "--out", str(tmp_path / "a")]) == 1
     assert main(["run", pages["missing.html"], pages["local"], "--out", str(tmp_path / "b")]) == 0
     assert "1 ok, 1 error" in capsys.readouterr().out
+
+
+def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
+    prefect_server, fast_fetching, pages, tmp_path, monkeypatch
+):
+    import flows.claims_flow as claims_flow
+
+    real_write_text = claims_flow.write_text
+
+    def disk_full_for_the_local_file(out_dir, result):
+        if result.article["source"] == pages["local"]:
+            raise OSError("No space left on device")
+        real_write_text(out_dir, result)
+
+    monkeypatch.setattr(claims_flow, "write_text", disk_full_for_the_local_file)
+    out = tmp_path / "out"
+    counts = claims_run(sources=[pages["local"], pages["article.html"]], out_dir=str(out), chunk_size=1)
+
+    articles = load_articles(out).set_index("source")
+    assert articles.loc[pages["local"], "status"] == "error"
+    assert "No space left on device" in articles.loc[pages["local"], "error"]
+    assert articles.loc[pages["article.html"], "status"] == "ok"
+    assert set(load(out)["source"]) == {pages["article.html"]}
+    assert counts["n_ok"] == 1 and counts["n_error"] == 1
+    assert not list(out.glob(".parts-*"))  # the run's part files are gone
