@@ -12,6 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_DEFAULT_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` to produce the file, then move it over ``path``."""
     path = Path(path)
@@ -19,6 +28,7 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, _DEFAULT_MODE)  # mkstemp makes 0600; outputs are for analysts to read
         write(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

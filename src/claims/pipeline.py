@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -35,15 +36,27 @@ class ArticleResult:
     document: Document | None = None
 
 
-@lru_cache(maxsize=4)
+_TAGGER_LOCK = threading.Lock()
+
+
 def get_tagger(settings: Settings) -> Tagger:
-    """One tagger (one loaded model) per process and settings, shared by all tasks."""
+    """One tagger (one loaded model) per process and settings, shared by all tasks.
+
+    The lock matters: tasks start in parallel threads, and an unguarded cache would let
+    each of them load its own copy of the model.
+    """
+    with _TAGGER_LOCK:
+        return _load_tagger(settings)
+
+
+@lru_cache(maxsize=4)
+def _load_tagger(settings: Settings) -> Tagger:
     return Tagger(settings)
 
 
 @lru_cache(maxsize=4)
 def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
-    """One fetcher per process: its per-host limits hold across concurrent tasks."""
+    """One fetcher per process and settings, so its per-host limits cover every caller."""
     return Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh)
 
 

@@ -94,3 +94,15 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         atomic_write(target, crash)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["table.txt"]
+
+
+def test_atomic_writes_get_ordinary_file_permissions(tmp_path):
+    import os
+    import stat
+
+    from claims.atomic import write_text
+
+    write_text(tmp_path / "claims.csv", "a,b\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "claims.csv").stat().st_mode) == 0o666 & ~mask

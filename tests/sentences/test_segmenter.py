@@ -109,3 +109,15 @@ def test_long_block_is_chunked_without_changing_the_sentences():
 def test_a_closing_quote_left_from_an_earlier_paragraph_stays_with_its_sentence():
     text = 'Today I am down to one pill. Some days I skip it."'
     assert [text[a:b] for a, b in split_block(text)] == ["Today I am down to one pill.", 'Some days I skip it."']
+
+
+def test_a_long_block_without_clear_sentence_ends_is_still_cut_into_small_pieces():
+    from claims.sentences.segmenter import CHUNK_CHARS, MAX_CHUNK_FACTOR, _chunks
+
+    text = ("word " * 15 + "and then. ") * 400  # stops, but never 'word. Capital'
+    chunks = _chunks(text, CHUNK_CHARS)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert all(b == c for (_, b), (c, _) in zip(chunks, chunks[1:]))
+    assert max(end - start for start, end in chunks) <= MAX_CHUNK_FACTOR * CHUNK_CHARS
+    spans = split_block(text)
+    assert len(spans) == 400 and all(text[a:b].endswith("then.") for a, b in spans)

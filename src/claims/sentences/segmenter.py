@@ -34,6 +34,11 @@ _BOUNDARY_HINT = re.compile(r"[.!?…)]")
 # An unmistakable sentence end for chunking: a lowercase word of 3+ letters, a stop, a
 # space, a capital.
 _CLEAR_END = re.compile(r"(\S*[a-z]{3})[.!?][\"'”’)]* +(?=[A-Z])")
+# Any stop followed by a space: the fallback when a long block has no clear end.
+_ANY_END = re.compile(r"[.!?…][\"'”’)]* +")
+#: A chunk may run this many times ``CHUNK_CHARS`` to reach a clear sentence end; past that
+#: it is cut at a weaker boundary, since pysbd's time grows faster than its input.
+MAX_CHUNK_FACTOR = 4
 
 
 @lru_cache(maxsize=1)
@@ -69,17 +74,28 @@ def _chunks(text: str, limit: int) -> list[tuple[int, int]]:
     start = 0
     while len(text) - start > limit:
         fitting = bisect.bisect_right(ends, start + limit)
+        later = bisect.bisect_right(ends, start)
         if fitting and ends[fitting - 1] > start:
             stop = ends[fitting - 1]  # the last clear end that keeps the chunk short enough
-        else:
-            later = bisect.bisect_right(ends, start)
-            if later == len(ends):
-                break
+        elif later < len(ends) and ends[later] - start <= MAX_CHUNK_FACTOR * limit:
             stop = ends[later]  # a long sentence: take the first clear end after it
+        else:
+            stop = _fallback_cut(text, start, limit)  # no clear end near: never hand pysbd a huge piece
         chunks.append((start, stop))
         start = stop
     chunks.append((start, len(text)))
     return chunks
+
+
+def _fallback_cut(text: str, start: int, limit: int) -> int:
+    """Where to end a chunk that has no clear sentence end: the last stop followed by a
+    space, else the last space, else ``limit`` characters on."""
+    window = text[start : start + limit]
+    stops = [m.end() for m in _ANY_END.finditer(window)]
+    if stops:
+        return start + stops[-1]
+    space = window.rfind(" ")
+    return start + (space + 1 if space > 0 else limit)
 
 
 def _pysbd_cuts(text: str) -> list[int]:
