@@ -52,6 +52,7 @@ from claims.output import (
     RunInfo,
     parts_dir,
     read_parts,
+    check_output_dir,
     remove_parts,
     write_output,
     write_part,
@@ -164,6 +165,7 @@ def claims_run(
     resolved = resolve_sources(sources)
     logger.info("run %s: %d sources -> %s", run_id, len(resolved), out_dir)
     parts = parts_dir(Path(out_dir), run_id)
+    check_output_dir(Path(out_dir), append)  # fail before the crawl, not after it
     try:
         tag_start = time.perf_counter()
         with _workers_report_here():
@@ -176,8 +178,11 @@ def claims_run(
             model, rules_version = tagger.model, tagger.rules_version
         run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version)
         counts = write_dataset(out_dir, str(parts), run)
-    finally:
-        remove_parts(parts)
+    except BaseException:
+        if parts.exists():  # the only copy of this run's rows: keep it for a retry
+            logger.error("run %s failed; its tagged rows are kept in %s", run_id, parts)
+        raise
+    remove_parts(parts)
     logger.info(
         "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation; tagging took %.1f s",
         run_id, counts["n_ok"], counts["n_error"], counts["n_skipped"], counts["n_claims"], counts["n_needs_citation"],

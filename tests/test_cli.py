@@ -93,3 +93,19 @@ def test_evaluate_reports_scores_and_explains_errors(tmp_path, capsys):
     assert main(["evaluate", str(gold), "--pred", str(pred)]) == 0
     text = capsys.readouterr().out
     assert "false positives (1)" in text and "false negatives (1)" in text
+
+
+def test_user_mistakes_get_a_message_and_status_2_not_a_traceback(tmp_path, capsys):
+    bad_rules = tmp_path / "rules"
+    bad_rules.mkdir()
+    (bad_rules / "mine.jsonl").write_text('{"id": "X", "label": "SPARKLE", "pattern": "x"}\n')
+    empty = tmp_path / "list.txt"
+    empty.write_text("# nothing yet\n")
+    assert main(["run", "--rules", str(bad_rules), "--out", str(tmp_path / "o")]) == 2
+    assert "SPARKLE" in capsys.readouterr().err
+    assert main(["run", f"@{empty}", "--out", str(tmp_path / "o")]) == 2
+    assert "nothing to read" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl" in capsys.readouterr().err
+    assert main(["tag", "--rules", str(tmp_path / "nope")]) == 2
+    assert "not a folder" in capsys.readouterr().err

@@ -83,3 +83,28 @@ def test_a_bad_row_in_a_late_slice_leaves_the_previous_files_whole(tmp_path, mon
     for name, content in before.items():
         assert (tmp_path / name).read_bytes() == content, name
     assert not list(tmp_path.glob(".claims.*.tmp"))
+
+
+def test_a_source_failing_on_append_keeps_its_earlier_rows(tmp_path):
+    _write(tmp_path, [([_article("a.html"), _article("b.html")],
+                       [_claim("a.html", 0, "PRP heals tendons."), _claim("b.html", 0, "TMS lifts mood.")])])
+    gone = _article("a.html") | {"status": "error", "error": "HTTP 503"}
+    counts = _write(tmp_path, [([gone, _article("b.html")], [_claim("b.html", 0, "TMS lifts mood.")])], append=True)
+    assert counts["n_error"] == 1
+    assert sorted(load_claims(tmp_path)["sentence"]) == ["PRP heals tendons.", "TMS lifts mood."]
+    articles = load_articles(tmp_path).set_index("source")
+    assert articles.loc["a.html", "status"] == "ok"  # the good read is not replaced by the failure
+
+
+def test_a_plain_run_where_every_source_failed_leaves_the_dataset(tmp_path):
+    _write(tmp_path, [([_article("a.html")], [_claim("a.html", 0, "PRP heals tendons.")])])
+    down = _article("a.html") | {"status": "error", "error": "HTTP 503"}
+    _write(tmp_path, [([down], [])])
+    assert list(load_claims(tmp_path)["sentence"]) == ["PRP heals tendons."]
+
+
+def test_clusters_file_has_its_columns_even_with_no_claims(tmp_path):
+    _write(tmp_path, [([_article("a.html") | {"status": "skipped", "error": "no article text"}], [])])
+    clusters = pd.read_parquet(tmp_path / "clusters.parquet")
+    assert list(clusters.columns) == ["cluster_id", "representative", "size", "n_sites", "claim_types",
+                                      "red_flags", "first_seen", "last_seen"]

@@ -84,12 +84,30 @@ def _run(args) -> int:
     except ValueError as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return 2
+    from claims.dataset import DatasetError
+    from claims.output import check_output_dir
+    from claims.sources import resolve_sources
+    from claims.tagger.rules import RuleError, load_rules
+
     sources = args.sources or [_examples_dir()]
     out_dir = args.out or Settings.from_env().out_dir
-    counts = claims_run.with_options(task_runner=runner)(
-        sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-        rules_dir=args.rules, chunk_size=args.chunk_size or CHUNK_SIZE,
-    )
+    try:  # mistakes the user can fix are reported before Prefect and the model start
+        load_rules(args.rules)
+        check_output_dir(Path(out_dir), args.append)
+    except (RuleError, DatasetError) as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return 2
+    if not resolve_sources(sources):
+        print("claims run: the sources name nothing to read (an empty @list?)", file=sys.stderr)
+        return 2
+    try:
+        counts = claims_run.with_options(task_runner=runner)(
+            sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
+            rules_dir=args.rules, chunk_size=args.chunk_size or CHUNK_SIZE,
+        )
+    except DatasetError as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return 1
     print(
         f"wrote {out_dir}: {counts['n_articles']} articles ({counts['n_ok']} ok, {counts['n_error']} error, "
         f"{counts['n_skipped']} skipped), {counts['n_claims']} claim sentences, "
@@ -127,9 +145,10 @@ def _extract(args) -> int:
 
 
 def _read_input(file: str | None) -> str:
+    """The text to read; a byte-order mark is not part of it."""
     if file is None:
-        return sys.stdin.read()
-    return Path(file).read_text(encoding="utf-8", errors="replace")
+        return sys.stdin.read().removeprefix("\ufeff")
+    return Path(file).read_text(encoding="utf-8-sig", errors="replace")
 
 
 def _sentences(args) -> int:
@@ -147,7 +166,13 @@ def _tag(args) -> int:
     from claims.settings import Settings
     from claims.tagger import Tagger
 
-    tagger = Tagger(Settings.from_env(rules_dir=args.rules))
+    from claims.tagger.rules import RuleError
+
+    try:
+        tagger = Tagger(Settings.from_env(rules_dir=args.rules))
+    except RuleError as exc:
+        print(f"claims tag: {exc}", file=sys.stderr)
+        return 2
     text = _read_input(args.file)
     documents = text.splitlines() if args.lines else [text]
     for number, document_text in enumerate(documents):
@@ -166,9 +191,14 @@ def _tag(args) -> int:
 
 
 def _evaluate(args) -> int:
+    from claims.dataset import DatasetError
     from claims.evaluate import evaluate, format_report
 
-    report = evaluate(args.gold, args.pred)
+    try:
+        report = evaluate(args.gold, args.pred)
+    except (OSError, ValueError, DatasetError) as exc:
+        print(f"claims evaluate: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 0
 

@@ -36,7 +36,7 @@ from claims.dataset import (
     validate,
     write_table,
 )
-from claims.dataset.schema import ARTICLES, CLAIMS, arrow_schema, empty_frame
+from claims.dataset.schema import ARTICLES, CLAIMS, CLUSTERS_DOC, arrow_schema, empty_frame
 
 CLUSTERS_FILE = "clusters.parquet"
 #: Run-private folder (inside the output folder) holding the chunks' part files.
@@ -92,11 +92,25 @@ def remove_parts(parts: Path) -> None:
     shutil.rmtree(parts, ignore_errors=True)
 
 
+def check_output_dir(out_dir: Path, append: bool) -> None:
+    """Raise DatasetError now if the run could not write its result at the end."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DatasetError(f"{out_dir}: exists and is not a folder")
+    if append and (out_dir / CLAIMS_FILE).exists() != (out_dir / ARTICLES_FILE).exists():
+        raise DatasetError(f"{out_dir}: --append needs both {CLAIMS_FILE} and {ARTICLES_FILE} (one is missing)")
+
+
 def write_output(out_dir: Path, articles: pd.DataFrame, claims: pa.Table, run: RunInfo) -> dict:
-    """Write every table of the run; returns the counts that go into runs.parquet."""
+    """Write every table of the run; returns the counts that go into runs.parquet.
+
+    Earlier results are never lost to a failure: with ``--append`` a source that fails this
+    time keeps its earlier rows, and a plain run in which every source failed leaves the
+    existing dataset as it was (the run is still logged).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     all_articles, all_claims = articles, claims
-    if run.append:
+    nothing_new = bool(len(articles)) and not (articles["status"] == "ok").any()
+    if run.append or (nothing_new and (out_dir / CLAIMS_FILE).exists()):
         all_articles, all_claims = _merge_previous(out_dir, articles, claims)
     all_articles = all_articles.sort_values("source", kind="stable", ignore_index=True)
     all_claims = all_claims.sort_by([("source", "ascending"), ("sentence_index", "ascending")])
@@ -109,10 +123,11 @@ def write_output(out_dir: Path, articles: pd.DataFrame, claims: pa.Table, run: R
         column = all_claims.schema.get_field_index("cluster_id")
         all_claims = all_claims.set_column(column, "cluster_id", pa.array(cluster_ids.tolist(), pa.string()))
     else:
-        clusters = pd.DataFrame()
+        clusters = empty_frame(CLUSTERS_DOC)
     _write_claims(out_dir, all_claims)
     write_table(all_articles, out_dir, ARTICLES_FILE)
-    atomic_write(out_dir / CLUSTERS_FILE, lambda tmp: clusters.to_parquet(tmp, index=False))
+    clusters_arrow = pa.Table.from_pandas(clusters, schema=arrow_schema(CLUSTERS_DOC), preserve_index=False)
+    atomic_write(out_dir / CLUSTERS_FILE, lambda tmp: pq.write_table(clusters_arrow, tmp))
     status = articles["status"].value_counts()
     counts = {
         "n_articles": len(articles),
@@ -131,6 +146,11 @@ def _merge_previous(out_dir: Path, articles: pd.DataFrame, claims: pa.Table) -> 
         return articles, claims
     old_articles = read_table(out_dir, ARTICLES_FILE)
     old_claims = _read_claims_arrow(out_dir / CLAIMS_FILE)
+    # a source that failed now but was read before keeps its earlier rows
+    had_ok = set(old_articles.loc[old_articles["status"] == "ok", "article_id"])
+    failed_now = articles["status"] != "ok"
+    keep_old = set(articles.loc[failed_now & articles["article_id"].isin(had_ok), "article_id"])
+    articles = articles[~articles["article_id"].isin(keep_old)]
     redone = pa.array(articles["article_id"].tolist(), pa.string())
     old_articles = old_articles[~old_articles["article_id"].isin(articles["article_id"])]
     keep = pc.and_(

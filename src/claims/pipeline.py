@@ -54,6 +54,10 @@ def _load_tagger(settings: Settings) -> Tagger:
     return Tagger(settings)
 
 
+#: How many models this process has loaded (checked by the scale-out tests and benchmark).
+get_tagger.cache_info = _load_tagger.cache_info  # type: ignore[attr-defined]
+
+
 @lru_cache(maxsize=4)
 def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
     """One fetcher per process and settings, so its per-host limits cover every caller."""
