@@ -191,7 +191,7 @@ def _write_claims(out_dir: Path, claims: pa.Table) -> None:
             for start in range(0, max(claims.num_rows, 1), WRITE_SLICE_ROWS):
                 frame = validate(claims.slice(start, WRITE_SLICE_ROWS).to_pandas(), CLAIMS_FILE)
                 parquet.write_table(pa.Table.from_pandas(frame, schema=_CLAIMS_ARROW, preserve_index=False))
-                for name in _LIST_COLUMNS:  # the CSV joins list cells by "; " (dataset.write_csv's format)
+                for name in _LIST_COLUMNS:  # the CSV joins list cells by "; "
                     frame[name] = frame[name].map("; ".join)
                 frame.to_csv(csv, index=False, header=start == 0)
 

@@ -83,18 +83,7 @@ def write_table(frame: pd.DataFrame, out_dir: Path, table: str) -> pd.DataFrame:
     frame = validate(frame, table)
     arrow = pa.Table.from_pandas(frame, schema=arrow_schema(cols), preserve_index=False)
     atomic_write(out_dir / table, lambda tmp: pq.write_table(arrow, tmp))
-    if table == CLAIMS_FILE:
-        write_csv(frame, out_dir / CSV_FILE)
     return frame
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """The claims CSV: same rows, list columns joined by '; '."""
-    flat = frame.copy()
-    for col in CLAIMS:
-        if col.kind == "list":
-            flat[col.name] = flat[col.name].map("; ".join)
-    atomic_write(path, lambda tmp: flat.to_csv(tmp, index=False))
 
 
 def read_table(out_dir: str | Path, table: str) -> pd.DataFrame:
