@@ -108,3 +108,20 @@ def test_clusters_file_has_its_columns_even_with_no_claims(tmp_path):
     clusters = pd.read_parquet(tmp_path / "clusters.parquet")
     assert list(clusters.columns) == ["cluster_id", "representative", "size", "n_sites", "claim_types",
                                       "red_flags", "first_seen", "last_seen"]
+
+
+def test_articles_copied_whole_are_paired(tmp_path):
+    import json
+
+    base = ("Ketamine infusions relieve nerve pain within hours for many patients. Our clinic has "
+            "treated hundreds of people with fibromyalgia and CRPS, and most report lasting relief. ")
+    texts = {"a.html": base * 3, "b.html": base.replace("many", "numerous") * 3,
+             "c.html": "Acupuncture uses thin needles placed along the back to ease tension headaches. " * 3}
+    (tmp_path / "texts").mkdir()
+    for source, text in texts.items():
+        (tmp_path / "texts" / f"{article_id(source)}.json").write_text(json.dumps({"text": text}))
+    _write(tmp_path, [([_article(s) for s in texts], [])])
+    pairs = pd.read_parquet(tmp_path / "duplicate_articles.parquet")
+    assert [sorted([a, b]) for a, b in zip(pairs["article_id_a"], pairs["article_id_b"])] == [
+        sorted([article_id("a.html"), article_id("b.html")])]
+    assert pairs["similarity"].iloc[0] > 0.5

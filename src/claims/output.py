@@ -13,6 +13,7 @@ so re-running the same inputs is idempotent either way.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from claims import __version__
-from claims.clusters import assign_clusters
+from claims.clusters import assign_clusters, near_duplicate_articles
 from claims.clusters.assign import REQUIRED_COLUMNS
 from claims.dataset import (
     ARTICLES_FILE,
@@ -36,9 +37,11 @@ from claims.dataset import (
     validate,
     write_table,
 )
-from claims.dataset.schema import ARTICLES, CLAIMS, CLUSTERS_DOC, arrow_schema, empty_frame
+from claims.pipeline import TEXTS_DIR
+from claims.dataset.schema import ARTICLES, CLAIMS, CLUSTERS_DOC, DUPLICATES_DOC, arrow_schema, empty_frame
 
 CLUSTERS_FILE = "clusters.parquet"
+DUPLICATES_FILE = "duplicate_articles.parquet"
 #: Run-private folder (inside the output folder) holding the chunks' part files.
 PARTS_PREFIX = ".parts-"
 #: Claim rows converted to pandas and validated at a time while writing: bounds the final
@@ -128,6 +131,7 @@ def write_output(out_dir: Path, articles: pd.DataFrame, claims: pa.Table, run: R
     write_table(all_articles, out_dir, ARTICLES_FILE)
     clusters_arrow = pa.Table.from_pandas(clusters, schema=arrow_schema(CLUSTERS_DOC), preserve_index=False)
     atomic_write(out_dir / CLUSTERS_FILE, lambda tmp: pq.write_table(clusters_arrow, tmp))
+    _write_duplicate_articles(out_dir, all_articles)
     status = articles["status"].value_counts()
     counts = {
         "n_articles": len(articles),
@@ -139,6 +143,18 @@ def write_output(out_dir: Path, articles: pd.DataFrame, claims: pa.Table, run: R
     }
     _append_run(out_dir, run, counts)
     return counts
+
+
+def _write_duplicate_articles(out_dir: Path, articles: pd.DataFrame) -> None:
+    """Pairs of whole articles copied from one another, found from the stored texts."""
+    texts = {}
+    for article in articles.loc[articles["status"] == "ok", "article_id"]:
+        path = out_dir / TEXTS_DIR / f"{article}.json"
+        if path.is_file():
+            texts[article] = json.loads(path.read_text(encoding="utf-8")).get("text")
+    pairs = near_duplicate_articles(texts) if len(texts) > 1 else empty_frame(DUPLICATES_DOC)
+    table = pa.Table.from_pandas(pairs, schema=arrow_schema(DUPLICATES_DOC), preserve_index=False)
+    atomic_write(out_dir / DUPLICATES_FILE, lambda tmp: pq.write_table(table, tmp))
 
 
 def _merge_previous(out_dir: Path, articles: pd.DataFrame, claims: pa.Table) -> tuple[pd.DataFrame, pa.Table]:

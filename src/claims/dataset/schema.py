@@ -158,11 +158,18 @@ CLUSTERS_DOC = (
     Col("last_seen", "str", False, "Latest run time a member was seen."),
 )
 
+DUPLICATES_DOC = (
+    Col("article_id_a", "str", False, "One article of a near-duplicate pair (the smaller id)."),
+    Col("article_id_b", "str", False, "The other article."),
+    Col("similarity", "float", False, "Jaccard similarity of their normalized 3-word runs (0.5 and up)."),
+)
+
 FILES = (
     ("claims.parquet", "one row per sentence carrying at least one claim type (claims.csv: same rows, lists joined by \"; \")", CLAIMS),
     ("articles.parquet", "one row per source, whatever happened to it", ARTICLES),
     ("runs.parquet", "one row per run", RUNS),
     ("clusters.parquet", "one row per group of sentences making the same claim", CLUSTERS_DOC),
+    ("duplicate_articles.parquet", "one row per pair of articles copied from one another, whole", DUPLICATES_DOC),
 )
 
 
