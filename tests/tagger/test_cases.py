@@ -17,7 +17,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 ARTICLE_URL = "https://www.example-clinic.com/blog/post"
 
 KNOWN_GAPS = {
-    "hedge_scope:PRP calms inflammation in the joint, and it might slow": "no clause break at ', and it'",
+    "hedge_scope:PRP calms inflammation in the joint, and it might slow": "'slow cartilage loss' reads as a harm, not a benefit",
     "mechanism:Electroconvulsive therapy triggers a brief, controlled": "a seizure caused on purpose reads as a harm",
     "non_claims:Ketamine was first synthesized in 1962 by a chemist": "'safer' in history reads as a safety claim",
     "vague_authority:Decades of research support chiropractic care for": "'support X for Y' names no benefit verb",
