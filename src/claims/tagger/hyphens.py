@@ -16,6 +16,8 @@ HYPHENS = frozenset({"-", "‐", "‑"})
 @Language.component("merge_hyphenated")
 def merge_hyphenated(doc: Doc) -> Doc:
     runs: list[tuple[int, int]] = []
+    if "-" not in doc.text and "‐" not in doc.text and "‑" not in doc.text:
+        return doc
     i = 0
     while i < len(doc) - 2:
         end = i + 1
@@ -33,6 +35,8 @@ def merge_hyphenated(doc: Doc) -> Doc:
             i = end
         else:
             i += 1
+    if not runs:
+        return doc
     with doc.retokenize() as retokenizer:
         for start, end in runs:
             span = doc[start:end]
