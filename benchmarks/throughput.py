@@ -10,8 +10,11 @@ sentences and list items of the example pages in ``data/raw/examples``, written 
    two components) alone, so the cost splits into matching and deciding.
 2. For each size and runner, the whole flow (``claims_run``) in a fresh child process:
    end-to-end articles/s, the tagging part's articles/s (``tag_seconds``: first fetch to last
-   chunk tagged, model loading included) and the child's peak RSS (ru_maxrss; Dask worker
-   processes are not included, each holds one chunk at a time). Speed-up = local / Dask.
+   chunk tagged, model loading included), the flow process's peak RSS (ru_maxrss), and, from
+   polling the process tree, CPU seconds of the flow process, the Dask workers and Prefect's
+   temporary server, and the workers' peak RSS. Speed-up = local / Dask. The CPU split shows
+   what a 2-core machine caps: the flow process and the server share the cores with the
+   workers, while with the local runner they use the core tagging leaves idle.
 3. ``benchmarks/fetch.py`` with its defaults (200 pages, 10 hosts, 200 ms per response).
 
     .venv/bin/python benchmarks/throughput.py [--sizes 200 2000] [--workers 2] [--skip-fetch]
@@ -28,7 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+
+import psutil
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "data" / "raw" / "examples"
@@ -126,10 +132,47 @@ def run_child(size: int, runner: str, corpus: Path, workers: int, chunk_size: in
                "--workers", str(workers), "--chunk-size", str(chunk_size)]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMS_CACHE_DIR": str(scratch / "cache")}
     with open(log, "w") as handle:
-        done = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=HERE.parent)
-    if done.returncode != 0:
+        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=HERE.parent)
+        usage = watch(process)
+    if process.returncode != 0:
         raise SystemExit(f"{runner} run over {size} articles failed; see {log}")
-    return json.loads(result.read_text())
+    return {**json.loads(result.read_text()), **usage}
+
+
+def watch(process: subprocess.Popen, every: float = 0.2) -> dict:
+    """Until ``process`` ends: CPU seconds per role in its process tree, and the workers'
+    peak RSS (sampled, so a peak shorter than ``every`` may be missed)."""
+    root = psutil.Process(process.pid)
+    seen: dict[int, tuple[str, float, int]] = {}  # pid -> (role, cpu seconds, peak rss)
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            tree = []
+        for proc in tree:
+            try:
+                with proc.oneshot():
+                    role = _role(proc, root)
+                    times, rss = proc.cpu_times(), proc.memory_info().rss
+            except psutil.Error:
+                continue
+            peak = max(rss, seen[proc.pid][2]) if proc.pid in seen else rss
+            seen[proc.pid] = (role, times.user + times.system, peak)
+        time.sleep(every)
+    cpu: dict[str, float] = defaultdict(float)
+    for role, seconds, _ in seen.values():
+        cpu[role] += seconds
+    workers = [peak for role, _, peak in seen.values() if role == "worker"]
+    return {"cpu": dict(cpu), "worker_peak_rss_mib": max(workers) / 2**20 if workers else None}
+
+
+def _role(proc: psutil.Process, root: psutil.Process) -> str:
+    if proc.pid == root.pid:
+        return "flow"
+    command = " ".join(proc.cmdline())
+    if "prefect.server" in command:
+        return "server"
+    return "worker" if "spawn_main" in command else "other"
 
 
 def child(args: argparse.Namespace) -> int:
@@ -190,13 +233,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"\n2. flow, chunk size {args.chunk_size}, Dask: local cluster of {args.workers} worker processes")
         print(f"   {'articles':>8} {'runner':>6} {'wall s':>8} {'art/s':>7} {'tag s':>7} {'tag art/s':>9} "
-              f"{'claims':>7} {'peak RSS MiB':>12}")
+              f"{'claims':>7} {'RSS MiB flow':>12} {'worker':>6}   CPU s flow/workers/server")
         rows: dict[tuple[int, str], dict] = {}
         for n in sizes:
             for runner in ("local", "dask"):
                 r = rows[n, runner] = run_child(n, runner, corpora[n], args.workers, args.chunk_size, scratch)
+                worker_rss = f"{r['worker_peak_rss_mib']:.0f}" if r["worker_peak_rss_mib"] else "-"
+                cpu = "/".join(f"{r['cpu'].get(role, 0):.0f}" for role in ("flow", "worker", "server"))
                 print(f"   {n:>8} {runner:>6} {r['wall']:>8.1f} {n / r['wall']:>7.1f} {r['tag_seconds']:>7.1f} "
-                      f"{n / r['tag_seconds']:>9.1f} {r['n_claims']:>7} {r['peak_rss_mib']:>12.0f}", flush=True)
+                      f"{n / r['tag_seconds']:>9.1f} {r['n_claims']:>7} {r['peak_rss_mib']:>12.0f} {worker_rss:>6}   "
+                      f"{cpu}", flush=True)
         for n in sizes:
             local, dask = rows[n, "local"], rows[n, "dask"]
             tag_speedup = local["tag_seconds"] / dask["tag_seconds"]
@@ -206,9 +252,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"same claim count: {same}")
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
-            for runner in ("local", "dask"):
-                growth = rows[large, runner]["peak_rss_mib"] / rows[small, runner]["peak_rss_mib"]
-                print(f"   peak RSS {runner}: {large} vs {small} articles = {growth:.2f}x "
+            for runner, key in (("local", "peak_rss_mib"), ("dask", "peak_rss_mib"), ("dask", "worker_peak_rss_mib")):
+                growth = rows[large, runner][key] / rows[small, runner][key]
+                what = f"{runner} {'worker' if key.startswith('worker') else 'flow'} process"
+                print(f"   peak RSS, {what}: {large} vs {small} articles = {growth:.2f}x "
                       f"(goal <= {GOAL_RSS_GROWTH}x: {verdict(growth <= GOAL_RSS_GROWTH)})")
 
     if not args.skip_fetch:

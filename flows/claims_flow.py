@@ -30,11 +30,12 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
+import dask
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -50,9 +51,9 @@ from prefect_dask import DaskTaskRunner
 from claims.fetch import Fetcher, FetchResult
 from claims.output import (
     RunInfo,
+    check_output_dir,
     parts_dir,
     read_parts,
-    check_output_dir,
     remove_parts,
     write_output,
     write_part,
@@ -100,7 +101,7 @@ def task_runner(runner: str = "local", dask_address: str | None = None, dask_wor
         "n_workers": dask_workers or os.cpu_count() or 1,
         "threads_per_worker": 1,
         "processes": True,
-        "dashboard_address": None,  # no web server on every interface unless asked for
+        "dashboard_address": "127.0.0.1:0",  # loopback only, on any free port (no clash between runs)
     })
 
 
@@ -168,7 +169,7 @@ def claims_run(
     check_output_dir(Path(out_dir), append)  # fail before the crawl, not after it
     try:
         tag_start = time.perf_counter()
-        with _workers_report_here():
+        with _dask_context():
             receipts = _tag_all(resolved, settings, run_id, out_dir, parts, max(1, chunk_size), refresh)
         tag_seconds = time.perf_counter() - tag_start
         if receipts:
@@ -211,14 +212,24 @@ def _tag_all(
     return [r for r in receipts if r is not None]
 
 
-def _workers_report_here() -> AbstractContextManager:
-    """Without PREFECT_API_URL the flow talks to a temporary server of its own, which Dask
-    workers cannot guess: each would start another and its task runs would be lost to this
-    flow run. Tasks carry the settings they are submitted under, so name the server there."""
+def _dask_context() -> AbstractContextManager:
+    """What a Dask runner needs while chunks are submitted (nothing for the local runner).
+
+    Dask keeps each connection's last messages for debugging (1000 by default) and a
+    message here carries a chunk of pages: the flow process would hold hundreds of MB of
+    them. And without PREFECT_API_URL the flow reports to a temporary server of its own,
+    which workers cannot guess: each would start another and its task runs would be lost
+    to this flow run; tasks carry the settings they are submitted under, so it is named there.
+    """
     context = get_run_context()
-    if not isinstance(context.task_runner, DaskTaskRunner) or PREFECT_API_URL.value():
+    if not isinstance(context.task_runner, DaskTaskRunner):
         return nullcontext()
-    return temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url).rstrip("/")})
+    stack = ExitStack()
+    stack.enter_context(dask.config.set({"distributed.admin.low-level-log-length": 0}))
+    if not PREFECT_API_URL.value():
+        api_url = str(context.client.api_url).rstrip("/")
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+    return stack
 
 
 def _collect(

@@ -3,6 +3,8 @@ its address through the CLI): the same dataset as the local runner, the spaCy mo
 once per worker process, and fetching still polite per host."""
 from __future__ import annotations
 
+import gc
+import shutil
 import threading
 import time
 
@@ -11,6 +13,7 @@ import pytest
 from werkzeug import Response
 
 from claims.cli import main
+from claims.fetch import FetchResult
 from claims.pipeline import get_tagger
 
 PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
@@ -20,7 +23,7 @@ PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
         yield cluster
 
 
@@ -48,9 +51,29 @@ def _frames(out) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.slow
-def test_dask_run_writes_what_the_local_run_writes_and_loads_the_model_once_per_worker(
-    prefect_server, fast_fetching, site, examples_dir, tmp_path, cluster
-):
+def _pages_held_when_the_dataset_is_written(monkeypatch, sources: list[str]) -> list[int]:
+    """Counts, taken in the flow's process once tagging is over, of the pages read from
+    ``sources`` (or files under them) that are still held in memory."""
+    import flows.claims_flow as claims_flow
+
+    counts = []
+    read_parts = claims_flow.read_parts
+
+    def counting(parts):
+        gc.collect()
+        counts.append(sum(
+            isinstance(o, FetchResult) and o.text is not None and o.source.startswith(tuple(sources))
+            for o in gc.get_objects()
+        ))
+        return read_parts(parts)
+
+    monkeypatch.setattr(claims_flow, "read_parts", counting)
+    return counts
+
+
+@pytest.fixture
+def pages(site) -> list[str]:
+    """Three web sources (one of them gone) to tag beside the example files."""
     site.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     site.expect_request("/prp.html").respond_with_data(PAGE.format(
         title="PRP for tennis elbow", text="PRP injections heal torn tendons for good. There are no risks at all."),
@@ -60,8 +83,15 @@ def test_dask_run_writes_what_the_local_run_writes_and_loads_the_model_once_per_
         text="CBD oil may ease anxiety in some adults (Garcia et al., 2020). It calms the nervous system."),
         content_type="text/html")
     site.expect_request("/gone.html").respond_with_data("not here", status=404)
-    sources = [str(examples_dir), site.url_for("/prp.html"), site.url_for("/cbd.html"), site.url_for("/gone.html")]
-    n_sources = len(list(examples_dir.iterdir())) + 3
+    return [site.url_for("/prp.html"), site.url_for("/cbd.html"), site.url_for("/gone.html")]
+
+
+@pytest.mark.slow
+def test_dask_run_writes_what_the_local_run_writes_and_loads_the_model_once_per_worker(
+    prefect_server, fast_fetching, pages, examples_dir, tmp_path, cluster
+):
+    sources = [str(examples_dir), *pages]
+    n_sources = len(list(examples_dir.iterdir())) + len(pages)
 
     assert main(["run", *sources, "--out", str(tmp_path / "local"), "--chunk-size", "1"]) == 0
     before_workers = _model_use(cluster)
@@ -80,6 +110,25 @@ def test_dask_run_writes_what_the_local_run_writes_and_loads_the_model_once_per_
     assert sum(tasks.values()) == n_sources  # one task per chunk of one article
     assert all(n > 0 for n in tasks.values()), f"both workers should tag: {tasks}"
     assert all(loads == 1 for loads, _ in after_workers.values()), after_workers
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_does_not_keep_the_pages_it_sent(
+    prefect_server, fast_fetching, pages, examples_dir, tmp_path, monkeypatch
+):
+    """With a local cluster the scheduler lives in the flow's process; Dask's debug logs of
+    recent messages (each carrying a chunk of pages) must not hold the run's pages."""
+    examples = tmp_path / "examples"  # paths of this test's own, as the module's cluster saw the others
+    shutil.copytree(examples_dir, examples)
+    held = _pages_held_when_the_dataset_is_written(monkeypatch, [str(examples), *pages])
+    out = tmp_path / "out"
+    args = ["run", str(examples), *pages, "--out", str(out), "--chunk-size", "1", "--runner", "dask"]
+    assert main([*args, "--dask-workers", "2"]) == 0
+
+    assert (pd.read_parquet(out / "articles.parquet")["status"] == "ok").sum() == len(list(examples.iterdir())) + 2
+    # Dask's bookkeeping may hold each worker's last task a moment longer; its logs of
+    # recent messages would hold every chunk sent
+    assert len(held) == 1 and held[0] <= 2, f"the flow's process still holds {held} fetched pages"
 
 
 @pytest.mark.slow
