@@ -109,7 +109,6 @@ def task_runner(runner: str = "local", dask_address: str | None = None, dask_wor
 class ChunkReceipt:
     """What a tagging task sends back instead of its rows (those are in its part files)."""
 
-    n_articles: int
     model: str
     rules_version: str
 
@@ -137,7 +136,7 @@ def tag_chunk(
         articles.append(a)
         claims.extend(result.claims)
     write_part(Path(parts), index, articles, claims)
-    return ChunkReceipt(len(articles), tagger.model, tagger.rules_version)
+    return ChunkReceipt(tagger.model, tagger.rules_version)
 
 
 @task(name="write-dataset", cache_policy=NO_CACHE)
