@@ -59,12 +59,12 @@ from claims.output import (
     write_part,
 )
 from claims.pipeline import (
-    _article_row,
+    article_row,
     analyse,
     get_tagger,
     now_iso,
     read_source,
-    write_text,
+    save_article_text,
 )
 from claims.settings import Settings
 from claims.sources import Source, resolve_sources
@@ -129,7 +129,7 @@ def tag_chunk(
     articles, claims = [], []
     for offset, page in enumerate(pages):
         result = analyse(page, tagger, run_id)
-        write_text(Path(out_dir), result)
+        save_article_text(Path(out_dir), result)
         a = result.article
         detail = a["error"] or f"{a['n_sentences']} sentences, {a['n_claims']} claims, {a['n_needs_citation']} need a citation"
         logger.info("[%d/%d] %s %s: %s", first + offset + 1, total, a["status"], a["source"], detail)
@@ -240,7 +240,7 @@ def _collect(
     except Exception as exc:  # the other chunks' work must survive this one
         get_run_logger().error("chunk %d failed: %s: %s", index, type(exc).__name__, exc)
         reason = f"tagging failed: {type(exc).__name__}: {exc}"
-        failed = [_article_row(replace(page, status="error", error=reason), run_id) for page in pages]
+        failed = [article_row(replace(page, status="error", error=reason), run_id) for page in pages]
         write_part(parts, index, failed, [])
         return None
 

@@ -74,7 +74,7 @@ def read_source(source: Source, settings: Settings, refresh: bool = False) -> Fe
 
 def analyse(fetched: FetchResult, tagger: Tagger, run_id: str) -> ArticleResult:
     """Extract, split and tag one fetched page; failures become a status, not an exception."""
-    article = _article_row(fetched, run_id)
+    article = article_row(fetched, run_id)
     if fetched.status != "ok":
         return ArticleResult(article)
     try:
@@ -140,7 +140,7 @@ def claim_row(
     }
 
 
-def write_text(out_dir: Path, result: ArticleResult) -> None:
+def save_article_text(out_dir: Path, result: ArticleResult) -> None:
     """Keep the article's text beside the dataset so a reviewer sees each claim in context."""
     doc = result.document
     if doc is None:
@@ -158,7 +158,8 @@ def write_text(out_dir: Path, result: ArticleResult) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8"))
 
 
-def _article_row(fetched: FetchResult, run_id: str) -> dict:
+def article_row(fetched: FetchResult, run_id: str) -> dict:
+    """The articles row of one source before analysis (also used for chunks that failed)."""
     return {
         "article_id": article_id(fetched.source),
         "source": fetched.source,

@@ -124,14 +124,14 @@ def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
 ):
     import flows.claims_flow as claims_flow
 
-    real_write_text = claims_flow.write_text
+    real_save = claims_flow.save_article_text
 
     def disk_full_for_the_local_file(out_dir, result):
         if result.article["source"] == pages["local"]:
             raise OSError("No space left on device")
-        real_write_text(out_dir, result)
+        real_save(out_dir, result)
 
-    monkeypatch.setattr(claims_flow, "write_text", disk_full_for_the_local_file)
+    monkeypatch.setattr(claims_flow, "save_article_text", disk_full_for_the_local_file)
     out = tmp_path / "out"
     counts = claims_run(sources=[pages["local"], pages["article.html"]], out_dir=str(out), chunk_size=1)
 
