@@ -114,7 +114,7 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
 
     bare_s = best(lambda: list(bare.pipe(texts, batch_size=settings.batch_size)))
     pipeline_s = best(lambda: list(tagger.nlp.pipe(texts, batch_size=settings.batch_size)))
-    tagger_s = best(lambda: [tagger.tag_sentences(sentences) for sentences in articles])
+    tagger_s = best(lambda: list(tagger.tag_articles((sentences, None) for sentences in articles)))
     return {
         "articles": len(articles), "sentences": len(texts), "words": words,
         "bare_components": bare.pipe_names, "tagger_components": tagger.nlp.pipe_names,
@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-size", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats of the tagger measure (best kept)")
     parser.add_argument("--skip-fetch", action="store_true")
+    parser.add_argument("--skip-flow", action="store_true", help="only the tagger measure (1)")
     parser.add_argument("--child", choices=("local", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -227,10 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   bare nlp.pipe {t['bare_components']}: {t['bare_wps']:,.0f} words/s")
         added = sorted(set(t["tagger_components"]) - set(t["bare_components"]))
         print(f"   tagger's pipeline alone (+ {', '.join(added)}): {t['pipeline_wps']:,.0f} words/s")
-        print(f"   Tagger.tag_sentences (pipeline + decisions): {t['tagger_wps']:,.0f} words/s")
+        print(f"   Tagger.tag_articles (pipeline + decisions): {t['tagger_wps']:,.0f} words/s")
         print(f"   ratio tagger / bare = {ratio:.2f} "
               f"(goal >= {GOAL_TAGGER_RATIO}: {verdict(ratio >= GOAL_TAGGER_RATIO)})")
 
+        if args.skip_flow:
+            return 0
         print(f"\n2. flow, chunk size {args.chunk_size}, Dask: local cluster of {args.workers} worker processes")
         print(f"   {'articles':>8} {'runner':>6} {'wall s':>8} {'art/s':>7} {'tag s':>7} {'tag art/s':>9} "
               f"{'claims':>7} {'RSS MiB flow':>12} {'worker':>6}   CPU s flow/workers/server")

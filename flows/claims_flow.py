@@ -59,8 +59,8 @@ from claims.output import (
     write_part,
 )
 from claims.pipeline import (
+    analyse_many,
     article_row,
-    analyse,
     get_tagger,
     now_iso,
     read_source,
@@ -127,8 +127,7 @@ def tag_chunk(
     logger = get_run_logger()
     tagger = get_tagger(settings)
     articles, claims = [], []
-    for offset, page in enumerate(pages):
-        result = analyse(page, tagger, run_id)
+    for offset, result in enumerate(analyse_many(pages, tagger, run_id)):
         save_article_text(Path(out_dir), result)
         a = result.article
         detail = a["error"] or f"{a['n_sentences']} sentences, {a['n_claims']} claims, {a['n_needs_citation']} need a citation"

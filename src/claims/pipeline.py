@@ -11,6 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,32 +75,71 @@ def read_source(source: Source, settings: Settings, refresh: bool = False) -> Fe
 
 def analyse(fetched: FetchResult, tagger: Tagger, run_id: str) -> ArticleResult:
     """Extract, split and tag one fetched page; failures become a status, not an exception."""
-    article = article_row(fetched, run_id)
+    return analyse_many([fetched], tagger, run_id)[0]
+
+
+def analyse_many(pages: Sequence[FetchResult], tagger: Tagger, run_id: str) -> list[ArticleResult]:
+    """``analyse`` for several pages, whose sentences the model reads in shared batches."""
+    results = [_split(page, run_id) for page in pages]
+    todo = [(page, result, sentences) for page, (result, sentences) in zip(pages, results) if sentences is not None]
+    try:
+        tagged = list(tagger.tag_articles((sentences, page.url) for page, _, sentences in todo))
+    except Exception:  # some page breaks the shared batch: tag one by one so only it fails
+        tagged = [_tag_alone(page, result, sentences, tagger) for page, result, sentences in todo]
+    for (page, result, sentences), tags in zip(todo, tagged):
+        if tags is not None:
+            _add_claims(page, result, sentences, tags, tagger, run_id)
+    return [result for result, _ in results]
+
+
+def _split(fetched: FetchResult, run_id: str) -> tuple[ArticleResult, list[Sentence] | None]:
+    """The page's result so far and its sentences, or None if there is nothing to tag."""
+    result = ArticleResult(article_row(fetched, run_id))
     if fetched.status != "ok":
-        return ArticleResult(article)
+        return result, None
     try:
         document = extract(fetched.text or "", fetched.content_type or "text/plain", fetched.url)
         if not document.blocks:
-            article.update(status="skipped", error="no article text found on the page")
-            return ArticleResult(article, document=document)
+            result.article.update(status="skipped", error="no article text found on the page")
+            result.document = document
+            return result, None
         sentences = split_document(document)
-        tags = tagger.tag_sentences(sentences, article_url=fetched.url)
     except Exception as exc:  # a hostile page must not stop the other 999
-        log.exception("could not analyse %s", fetched.source)
-        article.update(status="error", error=f"{type(exc).__name__} while analysing: {exc}")
-        return ArticleResult(article)
-    article["title"] = document.title
-    claims = [
+        _failed(fetched, result, exc)
+        return result, None
+    result.document = document
+    result.article["title"] = document.title
+    return result, sentences
+
+
+def _tag_alone(fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tagger: Tagger) -> list[Tag] | None:
+    try:
+        return tagger.tag_sentences(sentences, article_url=fetched.url)
+    except Exception as exc:
+        _failed(fetched, result, exc)
+        return None
+
+
+def _failed(fetched: FetchResult, result: ArticleResult, exc: Exception) -> None:
+    log.exception("could not analyse %s", fetched.source)
+    result.article.update(status="error", error=f"{type(exc).__name__} while analysing: {exc}", title=None)
+    result.document = None
+
+
+def _add_claims(
+    fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tags: list[Tag], tagger: Tagger, run_id: str
+) -> None:
+    article = result.article
+    result.claims = [
         claim_row(fetched, article, i, sentence, tag, tagger, run_id)
         for i, (sentence, tag) in enumerate(zip(sentences, tags))
         if tag.is_claim
     ]
     article.update(
         n_sentences=len(sentences),
-        n_claims=len(claims),
-        n_needs_citation=sum(row["needs_citation"] for row in claims),
+        n_claims=len(result.claims),
+        n_needs_citation=sum(row["needs_citation"] for row in result.claims),
     )
-    return ArticleResult(article, claims, document)
 
 
 def claim_row(

@@ -2,7 +2,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from claims.fetch import FetchResult
-from claims.pipeline import analyse, get_tagger
+from claims.pipeline import analyse, analyse_many, get_tagger
 from claims.settings import Settings
 
 
@@ -33,3 +33,37 @@ def test_analyse_reports_instead_of_raising():
     assert empty.article["status"] == "skipped" and "no article text" in empty.article["error"]
     binary = analyse(FetchResult(source="z", status="ok", content_type="application/pdf", text="%PDF"), tagger, "r")
     assert binary.article["status"] == "error" and "UnsupportedContentType" in binary.article["error"]
+
+
+def _page(source: str, body: str) -> FetchResult:
+    return FetchResult(source=source, status="ok", url=f"https://{source}/", content_type="text/html",
+                       text=f"<html><body><article><p>{body}</p></article></body></html>")
+
+
+def test_pages_tagged_together_get_the_rows_they_get_alone():
+    tagger = get_tagger(Settings(batch_size=4))  # small batches: the articles share and straddle them
+    pages = [_page(f"clinic{i}.example", f"Nerve blocks relieve back pain. It is safe. Visit number {i}. "
+                                          "Side effects are rare.") for i in range(12)]
+    pages.insert(5, FetchResult(source="down.example", status="error", error="HTTP 503"))
+    together = analyse_many(pages, tagger, "r")
+    alone = [analyse(page, tagger, "r") for page in pages]
+    assert [r.article for r in together] == [r.article for r in alone]
+    assert [r.claims for r in together] == [r.claims for r in alone]
+    assert sum(r.article["n_claims"] for r in together) == 12 * 3
+
+
+def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
+    tagger = get_tagger(Settings())
+    decide_article = tagger._decide_article
+
+    def broken_on_one(sentences, docs, url):
+        if url == "https://bad.example/":
+            raise RecursionError("pathological page")
+        return decide_article(sentences, docs, url)
+
+    monkeypatch.setattr(tagger, "_decide_article", broken_on_one)
+    results = analyse_many([_page("good.example", "Ketamine eases pain."), _page("bad.example", "Ketamine is safe."),
+                            _page("fine.example", "TMS relieves depression.")], tagger, "r")
+    assert [r.article["status"] for r in results] == ["ok", "error", "ok"]
+    assert "RecursionError" in results[1].article["error"] and not results[1].claims
+    assert results[0].article["n_claims"] == 1 and results[2].article["n_claims"] == 1

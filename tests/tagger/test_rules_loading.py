@@ -71,8 +71,26 @@ def test_an_invalid_spacy_pattern_names_the_rule(tmp_path):
         Tagger(Settings(rules_dir=str(tmp_path / "r")))
 
 
-def test_anchored_matching_finds_the_same_spans_as_one_big_matcher(tagger):
-    """The per-rule anchored matchers are an optimisation: they must change no result."""
+def _token_rule_texts(tagger) -> list[str]:
+    """Every rule example and test case, and the sentences of our labelled articles."""
+    import json
+    from pathlib import Path
+
+    from claims.sentences import split_text
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [text for rule in tagger.rules.rules for texts in rule.examples.values() for text in texts]
+    for path in sorted((root / "tests" / "tagger" / "cases").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    for path in sorted(root.glob("data/*/articles/*.txt")):
+        article = path.read_text(encoding="utf-8")
+        texts += [article[start:end] for start, end in split_text(article)]
+    return texts
+
+
+def test_gated_matching_finds_the_same_spans_as_one_big_matcher(tagger):
+    """Running each rule only where its words are, over a window, is an optimisation: it
+    must find what one Matcher holding every token pattern finds over whole sentences."""
     from spacy.matcher import Matcher
 
     from claims.tagger.matcher import SPANS_KEY
@@ -81,11 +99,16 @@ def test_anchored_matching_finds_the_same_spans_as_one_big_matcher(tagger):
     one = Matcher(tagger.nlp.vocab)
     for rule in rules:
         one.add(rule.id, rule.pattern if isinstance(rule.pattern[0], list) else [rule.pattern])
-    texts = [example for rule in rules for example in rule.examples.get("match", [])]
+    texts = _token_rule_texts(tagger)
+    assert len(texts) > 1000
     ruler = tagger.nlp.get_pipe("claims_rules")
+    token_rules = {r.id for r in rules}
+    found = 0
     for doc in tagger.nlp.pipe(texts):
         expected = {(s, e, doc.vocab.strings[m]) for m, s, e in one(doc)}
-        expected = {h for h in expected if not ruler._vetoed(doc, h[0], h[1], ruler.by_id[h[2]])}
-        got = {(s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY] if ruler.by_id[s.id_].pattern is not None
-               and isinstance(ruler.by_id[s.id_].pattern, list)}
+        lowers = [t.lower for t in doc]
+        expected = {h for h in expected if not ruler.vetoed(lowers, h[0], h[1], h[2])}
+        got = {(s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY] if s.id_ in token_rules}
         assert got == expected, doc.text
+        found += len(got)
+    assert found > len(texts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import spacy
 
@@ -23,6 +23,9 @@ __all__ = ["Tag", "Tagger"]
 
 #: Pipeline components the rules never read.
 EXCLUDED_COMPONENTS = ("parser", "ner")
+#: Sentences piped together: a few of ``Settings.batch_size`` batches, so every batch is
+#: full but little is held at once.
+GROUP_BATCHES = 4
 #: A sentence that is only a reference ("[4]", "(Lee, 2019)") cites the sentence before it.
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 
@@ -48,47 +51,65 @@ class Tagger:
     def rules_version(self) -> str:
         return self.rules.version
 
-    def tag_texts(
-        self,
-        texts: Sequence[str],
-        *,
-        kinds: Sequence[str] | None = None,
-        links: Sequence[tuple[str, ...]] | None = None,
-        blocks: Sequence[int] | None = None,
-        article_url: str | None = None,
-    ) -> list[Tag]:
-        """Tag sentences of one text in reading order ("it" may refer to the sentence before)."""
+    def tag_articles(self, articles: Iterable[tuple[Sequence[Sentence], str | None]]) -> Iterator[list[Tag]]:
+        """Tag many articles, each given as (its sentences, its URL), yielding each one's tags.
+
+        The sentences of several articles go through ``nlp.pipe`` together: the model is
+        faster on full batches than on one article's few dozen sentences.
+        """
+        group: list[tuple[Sequence[Sentence], str | None]] = []
+        size = 0
+        for article in articles:
+            group.append(article)
+            size += len(article[0])
+            if size >= GROUP_BATCHES * self.settings.batch_size:
+                yield from self._tag_group(group)
+                group, size = [], 0
+        yield from self._tag_group(group)
+
+    def tag_sentences(self, sentences: Sequence[Sentence], article_url: str | None = None) -> list[Tag]:
+        """Tag one article's sentences."""
+        return next(self.tag_articles([(sentences, article_url)]))
+
+    def tag_texts(self, texts: Sequence[str], *, kinds: Sequence[str] | None = None) -> list[Tag]:
+        """Tag loose sentences in order, each its own paragraph (or block of ``kinds``)."""
         kinds = kinds or ["paragraph"] * len(texts)
-        recased = [_sentence_case(t) if k in ("heading", "title") else t for t, k in zip(texts, kinds)]
+        return self.tag_sentences([Sentence(0, len(t), t, i, k) for i, (t, k) in enumerate(zip(texts, kinds))])
+
+    def _tag_group(self, group: list[tuple[Sequence[Sentence], str | None]]) -> Iterator[list[Tag]]:
+        texts = [_sentence_case(s.text) if s.block_kind in ("heading", "title") else s.text
+                 for sentences, _ in group for s in sentences]
+        if not texts:
+            yield from ([] for _ in group)
+            return
         with self._lock:
-            docs = list(self.nlp.pipe(recased, batch_size=self.settings.batch_size))
+            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+        start = 0
+        for sentences, url in group:
+            yield self._decide_article(sentences, docs[start : start + len(sentences)], url)
+            start += len(sentences)
+
+    def _decide_article(self, sentences: Sequence[Sentence], docs: list, article_url: str | None) -> list[Tag]:
+        """Decide each sentence in reading order ("it" may refer to the sentence before), then
+        let a bare closing reference cite its sentence and a list's intro carry its claims."""
         tags: list[Tag] = []
         topic = False
-        for i, doc in enumerate(docs):
+        for i, (sentence, doc) in enumerate(zip(sentences, docs)):
+            before = sentences[i - 1] if i else None
             tag = decide(
                 doc,
                 self._by_id,
-                block_kind=kinds[i],
-                links=links[i] if links else (),
+                block_kind=sentence.block_kind,
+                links=tuple(link.href for link in sentence.links),
                 article_url=article_url,
                 prior_topic=topic,
                 # a list continues the paragraph that introduces it
-                same_block=i > 0 and bool(blocks) and (blocks[i] == blocks[i - 1] or kinds[i] == "list_item"),
-                original=texts[i] if recased[i] is not texts[i] else None,
+                same_block=before is not None
+                and (sentence.block_index == before.block_index or sentence.block_kind == "list_item"),
+                text=sentence.text,
             )
             topic = tag.topic
             tags.append(tag)
-        return tags
-
-    def tag_sentences(self, sentences: Sequence[Sentence], article_url: str | None = None) -> list[Tag]:
-        """Tag one article's sentences, then let a bare closing reference cite its sentence."""
-        tags = self.tag_texts(
-            [s.text for s in sentences],
-            kinds=[s.block_kind for s in sentences],
-            links=[tuple(link.href for link in s.links) for s in sentences],
-            blocks=[s.block_index for s in sentences],
-            article_url=article_url,
-        )
         for i in range(1, len(sentences)):
             here, before = sentences[i], sentences[i - 1]
             if tags[i].cited and here.block_index == before.block_index and _only_reference(here.text, tags[i]):
@@ -123,7 +144,8 @@ def _sentence_case(text: str) -> str:
         return text
     def lower(match: re.Match) -> str:
         word = match.group(0)
-        return word if match.start() == 0 or word.isupper() else word.lower()
+        keep = match.start() == 0 or word.isupper() or len(word.lower()) != len(word)
+        return word if keep else word.lower()
     return re.sub(r"[A-Za-z][\w'’-]*", lower, text)
 
 

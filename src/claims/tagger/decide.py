@@ -97,15 +97,17 @@ def decide(
     article_url: str | None = None,
     prior_topic: bool = False,
     same_block: bool = False,
-    original: str | None = None,
+    text: str | None = None,
 ) -> Tag:
     """Decide one sentence's tags from its rule matches.
 
-    ``original`` is the sentence as written when ``doc`` was made from a re-cased copy of it
-    (Title Case headings); reported phrases are taken from it.
+    ``text`` is the sentence as written, which ``doc`` may have been made from a re-cased
+    copy of (Title Case headings, same length); reported phrases are taken from it.
     """
+    text = doc.text if text is None else text
+
     def said(span: Span) -> str:
-        return original[span.start_char : span.end_char] if original is not None else span.text
+        return text[span.start_char : span.end_char]
 
     spans = _longest_per_label(doc.spans[SPANS_KEY])
     by_label: dict[str, list[Span]] = {}
@@ -144,7 +146,7 @@ def decide(
         and not any(n.start <= span.start and span.end <= n.end for n in names)
     ]
     clauses = _clauses(doc, by_label.get("TERMINATOR", ()), rules)
-    asserts = _asserts(doc, block_kind, by_label)
+    asserts = _asserts(doc, text, block_kind)
     triggers = _outside_calls_to_action(candidates, by_label.get("NON_CLAIM", ()), clauses) if asserts else []
     if block_kind == "list_item" and not asserts:
         tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
@@ -167,13 +169,13 @@ def decide(
     return tag
 
 
-def _asserts(doc: Doc, block_kind: str, by_label: dict) -> bool:
+def _asserts(doc: Doc, text: str, block_kind: str) -> bool:
     """Questions and verbless headings or list items assert nothing.
 
     A topical heading ("Safety and Side Effects") names what follows; one with a finite or
     imperative verb ("TMS Works When Nothing Else Has") makes a claim like any sentence.
     """
-    if doc.text.rstrip().rstrip("\"'”’)").endswith("?"):
+    if text.rstrip().rstrip("\"'”’)").endswith("?"):
         return False
     if block_kind in NON_ASSERTIVE_BLOCKS or block_kind == "list_item":
         words = [t for t in doc if t.is_alpha]
@@ -222,13 +224,14 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
                 cuts[comma + 1] = cuts.get(comma + 1, True) and passable
         else:
             cuts[term.start] = cuts.get(term.start, True) and passable
-    of_token, open_starts, current = [], set(), 0
-    for token in doc:
-        if token.i in cuts:
-            current += 1
-            if cuts[token.i]:
-                open_starts.add(current)
-        of_token.append(current)
+    of_token, open_starts, done = [], set(), 0
+    starts = sorted(cut for cut in cuts if cut < len(doc))
+    for clause, cut in enumerate(starts, start=1):
+        of_token += [clause - 1] * (cut - done)
+        done = cut
+        if cuts[cut]:
+            open_starts.add(clause)
+    of_token += [len(starts)] * (len(doc) - done)
     return _Clauses(of_token, open_starts, opened)
 
 

@@ -7,16 +7,19 @@ lemma is its lower-case text. Dashes between spaced words are left alone.
 """
 from __future__ import annotations
 
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 HYPHENS = frozenset({"-", "‐", "‑"})
+_HYPHEN_IDS = frozenset(get_string_id(h) for h in HYPHENS)
 
 
 @Language.component("merge_hyphenated")
 def merge_hyphenated(doc: Doc) -> Doc:
     runs: list[tuple[int, int]] = []
-    if "-" not in doc.text and "‐" not in doc.text and "‑" not in doc.text:
+    if _HYPHEN_IDS.isdisjoint(doc.to_array(ORTH).tolist()):  # cheaper than reading each token
         return doc
     i = 0
     while i < len(doc) - 2:

@@ -8,102 +8,229 @@ label as span label and the rule id as ``span.id_``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from claims.tagger.rules import RuleError, RuleSet, load_rules
 
 SPANS_KEY = "claims"
+#: Token-pattern quantifiers spaCy accepts, as (fewest, most) repetitions; None = unbounded.
+_QUANTIFIERS = {None: (1, 1), "1": (1, 1), "!": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None)}
+_RANGE = re.compile(r"\{(\d*)(,?)(\d*)\}")
+#: Where a token's word of each kind sits in the interleaved (lower, lemma) hash list.
+_ATTRS = {"LOWER": 0, "LEMMA": 1}
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """Where in a sentence one token pattern can match.
+
+    The pattern's first token that has a fixed word list (lower-case forms or lemmas) and
+    cannot be skipped is its anchor: a match contains one of ``anchor`` words, with at most
+    ``before`` tokens before it and ``after`` tokens from it on (None: unbounded).
+    ``required``: for each other token the pattern cannot skip, the words one of which must
+    be somewhere in the sentence.
+    """
+
+    anchor: frozenset[int]
+    before: int | None
+    after: int | None
+    required: tuple[frozenset[int], ...]
 
 
 class RuleMatcher:
     """All rules over one sentence.
 
     One spaCy Matcher holding hundreds of patterns tests every token against every
-    pattern's first token, which costs more than the model itself. Most patterns start with
-    a fixed word list (an "anchor"), so each anchored rule gets its own small Matcher that
-    runs only when one of its anchor words is in the sentence; the few unanchored patterns
-    share one Matcher that always runs. Results are identical, at a fraction of the cost.
+    pattern, and every Matcher call walks its whole input in Python, so both one big
+    Matcher and many small ones over whole sentences cost more than the model itself.
+    Instead, one pass over the sentence's words does the cheap part: a pattern that is just
+    a sequence of word lists ("respiratory depression", "fall short") is matched there and
+    then; any other pattern needs some fixed words, so its rule's own small spaCy Matcher
+    runs only when the sentence holds them, and only over the few tokens around them where
+    a match can lie. Patterns with no fixed word share one Matcher that always runs. The
+    rule language stays spaCy's, and the result is what one Matcher over whole sentences
+    finds (``tests/tagger/test_rules_loading.py`` checks that on every example).
     """
 
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = rules
+        self.by_id = rules.by_id()
         self.always = Matcher(nlp.vocab, validate=True)
-        self.anchored: dict[str, Matcher] = {}
-        self.by_anchor: dict[tuple[str, str], list[str]] = {}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regexes: list[tuple[str, re.Pattern]] = []
-        self.by_id = rules.by_id()
+        #: Per rule with token patterns that need a Matcher: that Matcher.
+        self.gated: dict[str, Matcher] = {}
+        #: A word (lower-case form or lemma hash) -> the gated patterns it anchors.
+        self.by_anchor: dict[int, list[tuple[str, _Gate]]] = {}
+        #: First word of a word-list sequence -> (rule id, the sequence's other tokens as
+        #: (0 lower / 1 lemma, words)); index 0 holds lower-case forms, 1 lemmas.
+        self.by_first_word: tuple[dict, dict] = ({}, {})
+        #: Rule id -> hashes of its (unless_after, unless_before) words, for rules with any.
+        self.vetoes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
         for rule in rules.rules:
+            if rule.unless_after or rule.unless_before:
+                self.vetoes[rule.id] = (
+                    frozenset(nlp.vocab.strings.add(w) for w in rule.unless_after),
+                    frozenset(nlp.vocab.strings.add(w) for w in rule.unless_before),
+                )
             try:
                 if isinstance(rule.pattern, str):
                     self.phrases.add(rule.id, [nlp.make_doc(rule.pattern)])
                 elif isinstance(rule.pattern, list):
-                    self._add_token_rule(nlp, rule.id, rule.pattern)
+                    self._add_token_rule(nlp.vocab, rule.id, rule.pattern)
                 elif rule.regex:
                     self.regexes.append((rule.id, re.compile(rule.regex)))
             except (ValueError, re.error) as exc:
                 raise RuleError(f"{rule.source}: rule {rule.id}: bad pattern: {exc}") from None
 
-    def _add_token_rule(self, nlp: Language, rule_id: str, pattern: list) -> None:
+    def _add_token_rule(self, vocab: Vocab, rule_id: str, pattern: list) -> None:
         patterns = pattern if pattern and isinstance(pattern[0], list) else [pattern]
-        anchors = [_anchor(p) for p in patterns]
-        if any(a is None for a in anchors):
+        Matcher(vocab, validate=True).add(rule_id, patterns)  # spaCy's own check of the rule
+        gates = [_gate(vocab, p) for p in patterns]
+        if any(g is None for g in gates):
             self.always.add(rule_id, patterns)
             return
-        matcher = Matcher(nlp.vocab, validate=True)
-        matcher.add(rule_id, patterns)
-        self.anchored[rule_id] = matcher
-        for key in set().union(*anchors):
-            self.by_anchor.setdefault(key, []).append(rule_id)
+        needs_matcher = []
+        for p, gate in zip(patterns, gates):
+            sequence = _word_sequence(vocab, p)
+            if sequence is None:
+                needs_matcher.append(p)
+                for word in gate.anchor:
+                    self.by_anchor.setdefault(word, []).append((rule_id, gate))
+                continue
+            (attr, first), rest = sequence[0], sequence[1:]
+            for word in first:
+                self.by_first_word[attr].setdefault(word, []).append((rule_id, rest))
+        if needs_matcher:
+            self.gated[rule_id] = Matcher(vocab)
+            self.gated[rule_id].add(rule_id, needs_matcher)
 
     def __call__(self, doc: Doc) -> Doc:
-        hits: set[tuple[int, int, str]] = set()
-        vocab = doc.vocab.strings
-        present = {("LOWER", t.lower_) for t in doc} | {("LEMMA", t.lemma_) for t in doc}
-        candidates = {rid for key in present for rid in self.by_anchor.get(key, ())}
-        matches = list(self.always(doc)) + list(self.phrases(doc))
-        for rid in candidates:
-            matches += self.anchored[rid](doc)
+        # lower-case form and lemma hashes of every token, interleaved: one C call
+        words = doc.to_array([LOWER, LEMMA]).ravel().tolist()
+        hits, windows = self._scan(words)
+        strings = doc.vocab.strings
+        # The pipeline has run the lemmatizer, so spaCy's per-call check of every token for
+        # missing annotation (a Python loop per Matcher call) is skipped.
+        matches = list(self.phrases(doc))
+        if len(self.always):
+            matches += self.always(doc, allow_missing=True)
         for match_id, start, end in matches:
-            hits.add((start, end, vocab[match_id]))
-        for rid, rx in self.regexes:
-            for m in rx.finditer(doc.text):
+            hits.add((start, end, strings[match_id]))
+        for rule_id, (start, end) in windows.items():
+            for _, first, last in self.gated[rule_id](doc[start:end], allow_missing=True):
+                hits.add((start + first, start + last, rule_id))
+        text = doc.text  # joined from the tokens on every access
+        for rule_id, rx in self.regexes:
+            for m in rx.finditer(text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
-                    hits.add((span.start, span.end, rid))
+                    hits.add((span.start, span.end, rule_id))
+        lowers = words[0::2]
         doc.spans[SPANS_KEY] = [
-            Span(doc, start, end, label=self.by_id[rid].label, span_id=rid)
-            for start, end, rid in sorted(hits)
-            if not self._vetoed(doc, start, end, self.by_id[rid])
+            Span(doc, start, end, label=self.by_id[rule_id].label, span_id=rule_id)
+            for start, end, rule_id in sorted(hits)
+            if not self.vetoed(lowers, start, end, rule_id)
         ]
         return doc
 
-    @staticmethod
-    def _vetoed(doc: Doc, start: int, end: int, rule) -> bool:
-        before = {t.lower_ for t in doc[max(0, start - 2) : start]}
-        after = doc[end].lower_ if end < len(doc) else ""
-        return bool(before & set(rule.unless_after)) or after in rule.unless_before
+    def _scan(self, words: list[int]) -> tuple[set[tuple[int, int, str]], dict[str, tuple[int, int]]]:
+        """One pass over a sentence's interleaved (lower-case form, lemma) hashes: the
+        word-sequence matches, and for each gated rule that can match, the token range its
+        matches lie in."""
+        present = set(words)
+        disjoint = present.isdisjoint
+        n = len(words) >> 1
+        hits: set[tuple[int, int, str]] = set()
+        windows: dict[str, tuple[int, int]] = {}
+        for k, word in enumerate(words):
+            i = k >> 1
+            for rule_id, rest in self.by_first_word[k & 1].get(word, ()):
+                end = i + 1 + len(rest)
+                if end <= n and all(words[2 * (i + 1 + j) + attr] in ws for j, (attr, ws) in enumerate(rest)):
+                    hits.add((i, end, rule_id))
+            if k & 1 and word == words[k - 1]:
+                continue  # the lemma is the lower-case form: its gates are done
+            for rule_id, gate in self.by_anchor.get(word, ()):
+                if any(map(disjoint, gate.required)):
+                    continue
+                start = 0 if gate.before is None else max(0, i - gate.before)
+                end = n if gate.after is None else min(n, i + gate.after)
+                if rule_id in windows:
+                    first, last = windows[rule_id]
+                    start, end = min(first, start), max(last, end)
+                windows[rule_id] = (start, end)
+        return hits, windows
+
+    def vetoed(self, lowers: list[int], start: int, end: int, rule_id: str) -> bool:
+        """Whether a word of the rule's ``unless_after`` stands within two tokens before
+        the match or one of its ``unless_before`` right after it (``lowers``: the
+        sentence's lower-case word hashes)."""
+        veto = self.vetoes.get(rule_id)
+        if veto is None:
+            return False
+        after, before = veto
+        return not after.isdisjoint(lowers[max(0, start - 2) : start]) or (end < len(lowers) and lowers[end] in before)
 
 
-def _anchor(pattern: list[dict]) -> set[tuple[str, str]] | None:
-    """The words one of which must be in a sentence for ``pattern`` to match, or None."""
-    if not pattern:
+def _gate(vocab: Vocab, pattern: list[dict]) -> _Gate | None:
+    """Where ``pattern`` can match (see ``_Gate``), or None if no token of it has a fixed
+    word list that must be there."""
+    counts = [_QUANTIFIERS.get(t.get("OP")) or _range(t["OP"]) for t in pattern]
+    fixed = [
+        None if fewest < 1 or token.get("OP") == "!" else _words(vocab, token)
+        for token, (fewest, _) in zip(pattern, counts)
+    ]
+    k = next((k for k, words in enumerate(fixed) if words is not None), None)
+    if k is None:
         return None
-    first = pattern[0]
-    if first.get("OP") not in (None, "!", "+", "1"):
-        return None  # the first token may be absent
-    if first.get("OP") == "!":
-        return None
-    for attr in ("LOWER", "LEMMA"):
-        value = first.get(attr)
+    required = tuple(words for j, words in enumerate(fixed) if words is not None and j != k)
+    return _Gate(fixed[k], _most(counts[:k]), _most(counts[k:]), required)
+
+
+def _most(counts: list[tuple[int, int | None]]) -> int | None:
+    """The most tokens a run of pattern tokens can span (None: unbounded)."""
+    return None if any(most is None for _, most in counts) else sum(most for _, most in counts)
+
+
+def _word_sequence(vocab: Vocab, pattern: list[dict]) -> list[tuple[int, frozenset[int]]] | None:
+    """``pattern`` as (0 lower / 1 lemma, words) per token, if each of its tokens is just
+    one word list (no quantifier, no other constraint)."""
+    sequence = []
+    for token in pattern:
+        if len(token) != 1 or next(iter(token)) not in _ATTRS:
+            return None
+        attr = next(iter(token))
+        sequence.append((_ATTRS[attr], _words(vocab, token)))
+    return sequence if all(words is not None for _, words in sequence) else None
+
+
+def _words(vocab: Vocab, token: dict) -> frozenset[int] | None:
+    """Hashes of the lower-case forms or lemmas one of which ``token`` must be, if fixed."""
+    for attr in _ATTRS:
+        value = token.get(attr)
         if isinstance(value, str):
-            return {(attr, value)}
+            return frozenset({vocab.strings.add(value)})
         if isinstance(value, dict) and set(value) == {"IN"}:
-            return {(attr, v) for v in value["IN"]}
+            return frozenset(vocab.strings.add(v) for v in value["IN"])
     return None
+
+
+def _range(op: str) -> tuple[int, int | None]:
+    """'{2}', '{1,5}', '{,3}', '{2,}' -> (fewest, most)."""
+    match = _RANGE.fullmatch(op)
+    if match is None:
+        raise ValueError(f"unknown OP {op!r}")
+    low, comma, high = match.groups()
+    fewest = int(low) if low else 0
+    most = int(high) if high else (None if comma else fewest)
+    return fewest, most
 
 
 @Language.factory("claims_rules", default_config={"rules_dir": None})
