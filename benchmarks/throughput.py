@@ -124,12 +124,12 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
 
 # --- 2. the flow, one child process per run ---------------------------------------------
 
-def run_child(size: int, runner: str, corpus: Path, workers: int, chunk_size: int, scratch: Path) -> dict:
+def run_child(size: int, runner: str, corpus: Path, workers: int, chunk_size: int | None, scratch: Path) -> dict:
     result = scratch / f"{runner}-{size}.json"
     log = scratch / f"{runner}-{size}.log"
     command = [sys.executable, str(Path(__file__).resolve()), "--child", runner, "--corpus", str(corpus),
                "--out", str(scratch / f"out-{runner}-{size}"), "--result", str(result),
-               "--workers", str(workers), "--chunk-size", str(chunk_size)]
+               "--workers", str(workers), *(["--chunk-size", str(chunk_size)] if chunk_size else [])]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMS_CACHE_DIR": str(scratch / "cache")}
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=HERE.parent)
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000], help="corpus sizes (articles)")
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes")
-    parser.add_argument("--chunk-size", type=int, default=20)
+    parser.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: the flow's)")
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats of the tagger measure (best kept)")
     parser.add_argument("--skip-fetch", action="store_true")
     parser.add_argument("--skip-flow", action="store_true", help="only the tagger measure (1)")
@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.skip_flow:
             return 0
-        print(f"\n2. flow, chunk size {args.chunk_size}, Dask: local cluster of {args.workers} worker processes")
+        chunks = f"at most {args.chunk_size}" if args.chunk_size else "the flow's default number of"
+        print(f"\n2. flow, chunks of {chunks} articles, Dask: local cluster of {args.workers} worker processes")
         print(f"   {'articles':>8} {'runner':>6} {'wall s':>8} {'art/s':>7} {'tag s':>7} {'tag art/s':>9} "
               f"{'claims':>7} {'RSS MiB flow':>12} {'worker':>6}   CPU s flow/workers/server")
         rows: dict[tuple[int, str], dict] = {}

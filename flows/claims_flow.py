@@ -7,7 +7,7 @@ Where each step runs, and why:
   ``host_concurrency`` requests at once from a run, nor two request starts closer than
   ``host_delay``: the limits would not hold if each worker process fetched with its own
   gates.
-* Pages are grouped as they arrive into chunks of ``chunk_size`` articles; one
+* Pages are grouped as they arrive into chunks of at most ``chunk_size`` articles; one
   ``extract-and-tag`` task per chunk runs on the task runner: threads in this process by
   default, worker processes with ``--runner dask`` (a local cluster, or an existing one).
   A worker loads the spaCy model once (``get_tagger`` is cached per process) and keeps it
@@ -25,6 +25,7 @@ server.
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 import uuid
@@ -39,6 +40,7 @@ import dask
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from distributed import LocalCluster
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -69,8 +71,17 @@ from claims.pipeline import (
 from claims.settings import Settings
 from claims.sources import Source, resolve_sources
 
-#: Articles per task. Large enough to amortise task overhead, small enough to spread work.
-CHUNK_SIZE = 20
+#: Most articles per task, by runner. A Dask task costs a few hundred milliseconds of
+#: Prefect and Dask bookkeeping in its worker, about what tagging five short pages costs,
+#: so Dask chunks are large (1000 articles on 2 workers: 39.5 s with 20, 34.9 s with 100).
+#: Threads in one process pay little per task but contend for the GIL, and smaller
+#: chunks measured faster there (1000 articles: 52.6 s with 20, 57.1 s with 100).
+CHUNK_SIZE = {"local": 20, "dask": 100}
+#: Chunks shrink towards the end of a run, each at most 1/(GUIDED_SHARE x slots) of what
+#: is left ("guided" scheduling), so the workers finish together instead of one tagging
+#: a last big chunk alone; never below MIN_CHUNK articles.
+GUIDED_SHARE = 4
+MIN_CHUNK = 5
 #: Chunks handed to the runner per slot that can run one: enough that a slot never waits
 #: for the next chunk, few enough that fetched pages do not pile up in memory.
 CHUNKS_PER_SLOT = 2
@@ -97,12 +108,31 @@ def task_runner(runner: str = "local", dask_address: str | None = None, dask_wor
         return DaskTaskRunner(address=dask_address)
     if dask_workers is not None and dask_workers < 1:
         raise ValueError(f"need at least one Dask worker, got {dask_workers}")
-    return DaskTaskRunner(cluster_kwargs={
+    return DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs={
         "n_workers": dask_workers or os.cpu_count() or 1,
         "threads_per_worker": 1,
         "processes": True,
         "dashboard_address": "127.0.0.1:0",  # loopback only, on any free port (no clash between runs)
     })
+
+
+def local_cluster(**kwargs) -> LocalCluster:
+    """A ``LocalCluster`` whose workers run tagging at full speed.
+
+    Two Dask defaults cost a worker about a seventh of its tagging speed (measured with
+    ``benchmarks/throughput.py``): ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers'
+    environment makes glibc hand memory back to the system after nearly every batch, and
+    spaCy asks for it again at once; and the statistical profiler samples the working
+    thread every 10 ms. The workers get glibc's own threshold and no profiler; their
+    memory stays flat without the trimming (the benchmark's worker peak RSS).
+    """
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({
+        "distributed.nanny.pre-spawn-environ": environ,
+        "distributed.worker.profile.enabled": False,
+    }):
+        return LocalCluster(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -153,7 +183,7 @@ def claims_run(
     append: bool = False,
     refresh: bool = False,
     rules_dir: str | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> dict:
     """Tag every SOURCE and write the dataset to ``out_dir``; returns the run's counts and
     ``tag_seconds``, the wall time from the first fetch to the last chunk tagged."""
@@ -168,7 +198,8 @@ def claims_run(
     try:
         tag_start = time.perf_counter()
         with _dask_context():
-            receipts = _tag_all(resolved, settings, run_id, out_dir, parts, max(1, chunk_size), refresh)
+            most = chunk_size or CHUNK_SIZE["dask" if _on_dask() else "local"]
+            receipts = _tag_all(resolved, settings, run_id, out_dir, parts, max(1, most), refresh)
         tag_seconds = time.perf_counter() - tag_start
         if receipts:
             model, rules_version = receipts[0].model, receipts[0].rules_version
@@ -198,7 +229,8 @@ def _tag_all(
     in_flight: deque[tuple[PrefectFuture, int, list[FetchResult]]] = deque()
     receipts: list[ChunkReceipt] = []
     first = 0
-    for index, chunk in enumerate(_batched(read_pages(sources, settings, refresh), chunk_size)):
+    pages = read_pages(sources, settings, refresh)
+    for index, chunk in enumerate(_chunks(pages, len(sources), chunk_size, _task_slots())):
         while len(in_flight) >= CHUNKS_PER_SLOT * _task_slots():
             receipts.append(_collect(*in_flight.popleft(), parts, run_id))
         future = tag_chunk.submit(chunk, settings, run_id, out_dir, str(parts), index, first, len(sources))
@@ -220,7 +252,7 @@ def _dask_context() -> AbstractContextManager:
     to this flow run; tasks carry the settings they are submitted under, so it is named there.
     """
     context = get_run_context()
-    if not isinstance(context.task_runner, DaskTaskRunner):
+    if not _on_dask():
         return nullcontext()
     stack = ExitStack()
     stack.enter_context(dask.config.set({"distributed.admin.low-level-log-length": 0}))
@@ -257,10 +289,21 @@ def read_pages(sources: list[Source], settings: Settings, refresh: bool) -> Iter
             yield from fetcher.fetch_many(urls)
 
 
-def _batched(items: Iterable[FetchResult], size: int) -> Iterator[list[FetchResult]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+def _chunks(pages: Iterable[FetchResult], total: int, most: int, slots: int) -> Iterator[list[FetchResult]]:
+    """Consecutive chunks of at most ``most`` of ``total`` pages, shrinking as the run
+    nears its end (see ``GUIDED_SHARE``)."""
+    iterator, done = iter(pages), 0
+    while True:
+        size = max(min(MIN_CHUNK, most), min(most, math.ceil((total - done) / (GUIDED_SHARE * slots))))
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
         yield chunk
+        done += len(chunk)
+
+
+def _on_dask() -> bool:
+    return isinstance(get_run_context().task_runner, DaskTaskRunner)
 
 
 def _task_slots() -> int:

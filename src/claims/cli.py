@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
-    run.add_argument("--chunk-size", type=int, default=None, help="articles per task")
+    run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in flows/claims_flow.py)")
     run.add_argument("--runner", choices=("local", "dask"), default="local",
                      help="where tagging tasks run: threads of this process (default) or Dask workers")
     run.add_argument("--dask-address", default=None, metavar="ADDRESS",
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.claims_flow import CHUNK_SIZE, claims_run, task_runner
+    from flows.claims_flow import claims_run, task_runner
     from claims.settings import Settings
 
     try:
@@ -103,7 +103,7 @@ def _run(args) -> int:
     try:
         counts = claims_run.with_options(task_runner=runner)(
             sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-            rules_dir=args.rules, chunk_size=args.chunk_size or CHUNK_SIZE,
+            rules_dir=args.rules, chunk_size=args.chunk_size,
         )
     except DatasetError as exc:
         print(f"claims run: {exc}", file=sys.stderr)

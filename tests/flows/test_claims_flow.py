@@ -142,3 +142,16 @@ def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
     assert set(load(out)["source"]) == {pages["article.html"]}
     assert counts["n_ok"] == 1 and counts["n_error"] == 1
     assert not list(out.glob(".parts-*"))  # the run's part files are gone
+
+
+@pytest.mark.parametrize("total, most, slots", [(2000, 100, 2), (37, 20, 2), (7, 3, 4), (5, 1, 2), (0, 20, 2)])
+def test_chunks_keep_order_and_shrink_towards_the_end(total, most, slots):
+    from flows.claims_flow import MIN_CHUNK, _chunks
+
+    chunks = list(_chunks(iter(range(total)), total, most, slots))
+    assert [page for chunk in chunks for page in chunk] == list(range(total))
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(1 <= size <= most for size in sizes)
+    assert all(a >= b for a, b in zip(sizes, sizes[1:]))  # never grows
+    if total > 20 * most:
+        assert sizes[0] == most and sizes[-1] <= min(MIN_CHUNK, most)

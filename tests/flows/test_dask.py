@@ -21,10 +21,24 @@ PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import LocalCluster
+    from flows.claims_flow import local_cluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
+    with local_cluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
         yield cluster
+
+
+def test_local_cluster_workers_keep_glibc_memory_defaults_and_no_profiler(cluster):
+    """Dask's defaults (memory trimming, a 10 ms stack sampler) slow tagging by a seventh."""
+    import os
+
+    import dask
+    from distributed import Client
+
+    def worker_settings():
+        return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+    with Client(cluster) as client:
+        assert set(client.run(worker_settings).values()) == {(None, False)}
 
 
 def _model_use(cluster) -> dict[str, tuple[int, int]]:
