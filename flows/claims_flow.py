@@ -72,16 +72,16 @@ from claims.settings import Settings
 from claims.sources import Source, resolve_sources
 
 #: Most articles per task, by runner. A Dask task costs a few hundred milliseconds of
-#: Prefect and Dask bookkeeping in its worker, about what tagging five short pages costs,
-#: so Dask chunks are large (1000 articles on 2 workers: 39.5 s with 20, 34.9 s with 100).
+#: Prefect and Dask bookkeeping (a client, API calls, serialised settings), so Dask chunks
+#: are large (2,000 articles on 2 workers: 71.0 s with at most 20, 62.7 s with 200).
 #: Threads in one process pay little per task but contend for the GIL, and smaller
-#: chunks measured faster there (1000 articles: 52.6 s with 20, 57.1 s with 100).
-CHUNK_SIZE = {"local": 20, "dask": 100}
+#: chunks measured faster there (1,000 articles: 52.6 s with 20, 57.1 s with 100).
+CHUNK_SIZE = {"local": 20, "dask": 200}
 #: Chunks shrink towards the end of a run, each at most 1/(GUIDED_SHARE x slots) of what
 #: is left ("guided" scheduling), so the workers finish together instead of one tagging
 #: a last big chunk alone; never below MIN_CHUNK articles.
-GUIDED_SHARE = 4
-MIN_CHUNK = 5
+GUIDED_SHARE = 2
+MIN_CHUNK = 10
 #: Chunks handed to the runner per slot that can run one: enough that a slot never waits
 #: for the next chunk, few enough that fetched pages do not pile up in memory.
 CHUNKS_PER_SLOT = 2
