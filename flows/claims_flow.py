@@ -86,6 +86,8 @@ MIN_CHUNK = 10
 #: for the next chunk, few enough that fetched pages do not pile up in memory.
 CHUNKS_PER_SLOT = 2
 RUNNERS = ("local", "dask")
+#: The module local Dask workers import as they start: the one holding the tasks.
+WORKER_PRELOAD = "flows.claims_flow"
 
 
 def task_runner(runner: str = "local", dask_address: str | None = None, dask_workers: int | None = None) -> TaskRunner:
@@ -117,20 +119,24 @@ def task_runner(runner: str = "local", dask_address: str | None = None, dask_wor
 
 
 def local_cluster(**kwargs) -> LocalCluster:
-    """A ``LocalCluster`` whose workers run tagging at full speed.
+    """A ``LocalCluster`` whose workers are ready to tag at full speed.
 
-    Two Dask defaults cost a worker about a seventh of its tagging speed (measured with
-    ``benchmarks/throughput.py``): ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers'
-    environment makes glibc hand memory back to the system after nearly every batch, and
-    spaCy asks for it again at once; and the statistical profiler samples the working
-    thread every 10 ms. The workers get glibc's own threshold and no profiler; their
-    memory stays flat without the trimming (the benchmark's worker peak RSS).
+    Workers import this module (and so spaCy, pandas and the tagger's code) as they start,
+    as the flow's own process has by then, instead of in their first task: that took
+    about 3 s of a 2,000-article run's tagging time (``benchmarks/throughput.py``). And two
+    Dask defaults cost a worker about a seventh of its tagging speed:
+    ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers' environment makes glibc hand memory
+    back to the system after nearly every batch, and spaCy asks for it again at once; and
+    the statistical profiler samples the working thread every 10 ms. The workers get
+    glibc's own threshold and no profiler; their memory stays flat without the trimming
+    (the benchmark's worker peak RSS).
     """
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({
         "distributed.nanny.pre-spawn-environ": environ,
         "distributed.worker.profile.enabled": False,
+        "distributed.worker.preload": [WORKER_PRELOAD],
     }):
         return LocalCluster(**kwargs)
 

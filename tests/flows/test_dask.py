@@ -27,18 +27,21 @@ def cluster():
         yield cluster
 
 
-def test_local_cluster_workers_keep_glibc_memory_defaults_and_no_profiler(cluster):
-    """Dask's defaults (memory trimming, a 10 ms stack sampler) slow tagging by a seventh."""
+def test_local_cluster_workers_start_ready_to_tag(cluster):
+    """Dask's defaults (memory trimming, a 10 ms stack sampler) slow tagging by a seventh,
+    and importing the tagging code in the first task delays every worker's start."""
     import os
+    import sys
 
     import dask
     from distributed import Client
 
-    def worker_settings():
-        return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+    def worker_state():
+        trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+        return trim, dask.config.get("distributed.worker.profile.enabled"), "spacy" in sys.modules
 
     with Client(cluster) as client:
-        assert set(client.run(worker_settings).values()) == {(None, False)}
+        assert set(client.run(worker_state).values()) == {(None, False, True)}
 
 
 def _model_use(cluster) -> dict[str, tuple[int, int]]:
