@@ -6,7 +6,7 @@ sentences and list items of the example pages in ``data/raw/examples``, written 
 
 1. Tagger words/s over the sentences of the smallest corpus, against bare ``nlp.pipe`` of the
    same model with the same components the tagger keeps (parser and NER excluded), all in
-   this process, best of ``--repeat``. Also shown: the tagger's own spaCy pipeline (with our
+   this process, the three measures interleaved, best of ``--repeat``. Also shown: the tagger's own spaCy pipeline (with our
    two components) alone, so the cost splits into matching and deciding.
 2. For each size and runner, the whole flow (``claims_run``) in a fresh child process:
    end-to-end articles/s, the tagging part's articles/s (``tag_seconds``: first fetch to last
@@ -103,18 +103,21 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
     tagger = Tagger(settings)
     bare = spacy.load(settings.model, exclude=list(EXCLUDED_COMPONENTS))
 
-    def best(run) -> float:
+    runs = {
+        "bare": lambda: list(bare.pipe(texts, batch_size=settings.batch_size)),
+        "pipeline": lambda: list(tagger.nlp.pipe(texts, batch_size=settings.batch_size)),
+        "tagger": lambda: list(tagger.tag_articles((sentences, None) for sentences in articles)),
+    }
+    for run in runs.values():
         run()  # warm-up: first-call allocations are not throughput
-        timings = []
-        for _ in range(repeat):
+    # Interleaved, so a slower spell of the machine hits every measure alike; best kept.
+    timings: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
             start = time.perf_counter()
             run()
-            timings.append(time.perf_counter() - start)
-        return min(timings)
-
-    bare_s = best(lambda: list(bare.pipe(texts, batch_size=settings.batch_size)))
-    pipeline_s = best(lambda: list(tagger.nlp.pipe(texts, batch_size=settings.batch_size)))
-    tagger_s = best(lambda: list(tagger.tag_articles((sentences, None) for sentences in articles)))
+            timings[name].append(time.perf_counter() - start)
+    bare_s, pipeline_s, tagger_s = (min(timings[name]) for name in runs)
     return {
         "articles": len(articles), "sentences": len(texts), "words": words,
         "bare_components": bare.pipe_names, "tagger_components": tagger.nlp.pipe_names,
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000], help="corpus sizes (articles)")
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes")
     parser.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: the flow's)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed repeats of the tagger measure (best kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed repeats of the tagger measure (best kept)")
     parser.add_argument("--skip-fetch", action="store_true")
     parser.add_argument("--skip-flow", action="store_true", help="only the tagger measure (1)")
     parser.add_argument("--child", choices=("local", "dask"), help=argparse.SUPPRESS)

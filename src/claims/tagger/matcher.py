@@ -73,6 +73,8 @@ class RuleMatcher:
         self.by_first_word: tuple[dict, dict] = ({}, {})
         #: Rule id -> hashes of its (unless_after, unless_before) words, for rules with any.
         self.vetoes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        #: Rule id -> hashes of its label and id, as spans store them.
+        self.span_keys = {r.id: (nlp.vocab.strings.add(r.label), nlp.vocab.strings.add(r.id)) for r in rules.rules}
         for rule in rules.rules:
             if rule.unless_after or rule.unless_before:
                 self.vetoes[rule.id] = (
@@ -134,7 +136,7 @@ class RuleMatcher:
                     hits.add((span.start, span.end, rule_id))
         lowers = words[0::2]
         doc.spans[SPANS_KEY] = [
-            Span(doc, start, end, label=self.by_id[rule_id].label, span_id=rule_id)
+            Span(doc, start, end, label=self.span_keys[rule_id][0], span_id=self.span_keys[rule_id][1])
             for start, end, rule_id in sorted(hits)
             if not self.vetoed(lowers, start, end, rule_id)
         ]
