@@ -6,8 +6,9 @@ sentences and list items of the example pages in ``data/raw/examples``, written 
 
 1. Tagger words/s over the sentences of the smallest corpus, against bare ``nlp.pipe`` of the
    same model with the same components the tagger keeps (parser and NER excluded), all in
-   this process, the three measures interleaved, best of ``--repeat``. Also shown: the tagger's own spaCy pipeline (with our
-   two components) alone, so the cost splits into matching and deciding.
+   this process, the three measures interleaved, best of ``--repeat``. Also shown: the
+   tagger's own spaCy pipeline (with our two components) alone, so the cost splits into
+   matching and deciding.
 2. For each size and runner, the whole flow (``claims_run``) in a fresh child process:
    end-to-end articles/s, the tagging part's articles/s (``tag_seconds``: first fetch to last
    chunk tagged, model loading included), the flow process's peak RSS (ru_maxrss), and, from

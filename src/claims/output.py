@@ -37,8 +37,8 @@ from claims.dataset import (
     validate,
     write_table,
 )
-from claims.pipeline import TEXTS_DIR
 from claims.dataset.schema import ARTICLES, CLAIMS, CLUSTERS_DOC, DUPLICATES_DOC, arrow_schema, empty_frame
+from claims.pipeline import TEXTS_DIR
 
 CLUSTERS_FILE = "clusters.parquet"
 DUPLICATES_FILE = "duplicate_articles.parquet"

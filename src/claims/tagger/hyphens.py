@@ -18,9 +18,9 @@ _HYPHEN_IDS = frozenset(get_string_id(h) for h in HYPHENS)
 
 @Language.component("merge_hyphenated")
 def merge_hyphenated(doc: Doc) -> Doc:
-    runs: list[tuple[int, int]] = []
     if _HYPHEN_IDS.isdisjoint(doc.to_array(ORTH).tolist()):  # cheaper than reading each token
         return doc
+    runs: list[tuple[int, int]] = []
     i = 0
     while i < len(doc) - 2:
         end = i + 1

@@ -60,7 +60,6 @@ class RuleMatcher:
 
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = rules
-        self.by_id = rules.by_id()
         self.always = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regexes: list[tuple[str, re.Pattern]] = []
