@@ -29,12 +29,13 @@ import math
 import os
 import time
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from queue import SimpleQueue
 
 import dask
 import pandas as pd
@@ -231,20 +232,29 @@ def _tag_all(
     sources: list[Source], settings: Settings, run_id: str, out_dir: str, parts: Path, chunk_size: int, refresh: bool
 ) -> list[ChunkReceipt]:
     """Feed chunks of pages to tagging tasks as they arrive, holding back when enough are in
-    flight (the fetcher's generator then pauses too, so pages never pile up)."""
-    in_flight: deque[tuple[PrefectFuture, int, list[FetchResult]]] = deque()
+    flight (the fetcher's generator then pauses too, so pages never pile up). The next chunk
+    goes out as soon as any chunk is done, not the oldest: a worker whose chunks were small
+    would otherwise wait for the other's big one."""
+    in_flight: dict[PrefectFuture, tuple[int, list[FetchResult]]] = {}
+    finished: SimpleQueue[PrefectFuture] = SimpleQueue()  # holds a future only until collected
     receipts: list[ChunkReceipt] = []
+
+    def collect_next() -> None:
+        done = finished.get()
+        receipts.append(_collect(done, *in_flight.pop(done), parts, run_id))
+
     first = 0
     pages = read_pages(sources, settings, refresh)
     for index, chunk in enumerate(_chunks(pages, len(sources), chunk_size, _task_slots())):
         while len(in_flight) >= CHUNKS_PER_SLOT * _task_slots():
-            receipts.append(_collect(*in_flight.popleft(), parts, run_id))
+            collect_next()
         future = tag_chunk.submit(chunk, settings, run_id, out_dir, str(parts), index, first, len(sources))
+        future.add_done_callback(finished.put)
         # only the pages' metadata is kept, to record them should the task fail
-        in_flight.append((future, index, [replace(page, text=None) for page in chunk]))
+        in_flight[future] = (index, [replace(page, text=None) for page in chunk])
         first += len(chunk)
     while in_flight:
-        receipts.append(_collect(*in_flight.popleft(), parts, run_id))
+        collect_next()
     return [r for r in receipts if r is not None]
 
 

@@ -155,3 +155,31 @@ def test_chunks_keep_order_and_shrink_towards_the_end(total, most, slots):
     assert all(a >= b for a, b in zip(sizes, sizes[1:]))  # never grows
     if total > 20 * most:
         assert sizes[0] == most and sizes[-1] <= min(MIN_CHUNK, most)
+
+
+def test_a_slow_chunk_does_not_hold_back_the_next_ones(prefect_server, tmp_path, monkeypatch):
+    """With two chunks in flight, the first blocks until the fourth is tagged: collecting
+    chunks oldest-first would never send the fourth (and the run would stall)."""
+    import threading
+
+    import flows.claims_flow as claims_flow
+
+    files = []
+    for i in range(4):
+        files.append(tmp_path / f"page-{i}.txt")
+        files[-1].write_text(f"Page {i}\n\nKetamine infusions ease nerve pain.\n", encoding="utf-8")
+    last_tagged = threading.Event()
+    real_analyse = claims_flow.analyse_many
+
+    def first_waits_for_last(pages, tagger, run_id):
+        if pages[0].source == str(files[0]):
+            assert last_tagged.wait(timeout=20), "the last chunk was never sent while the first was running"
+        results = real_analyse(pages, tagger, run_id)
+        if pages[0].source == str(files[-1]):
+            last_tagged.set()
+        return results
+
+    monkeypatch.setattr(claims_flow, "analyse_many", first_waits_for_last)
+    monkeypatch.setattr(claims_flow, "_task_slots", lambda: 1)  # so CHUNKS_PER_SLOT chunks in flight
+    counts = claims_run(sources=[str(f) for f in files], out_dir=str(tmp_path / "out"), chunk_size=1)
+    assert counts["n_ok"] == 4 and last_tagged.is_set()
