@@ -183,7 +183,7 @@ def child(args: argparse.Namespace) -> int:
     """One flow run; writes wall time, tag time, counts and this process's peak RSS."""
     from flows.claims_flow import claims_run, task_runner
 
-    runner = task_runner(args.child, dask_workers=args.workers if args.child == "dask" else None)
+    runner = task_runner(args.child, dask_workers=args.workers if args.child == "dask" else None, start_now=True)
     start = time.perf_counter()
     counts = claims_run.with_options(task_runner=runner)(
         sources=[args.corpus], out_dir=args.out, chunk_size=args.chunk_size

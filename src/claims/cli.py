@@ -79,11 +79,6 @@ def _run(args) -> int:
     from flows.claims_flow import claims_run, task_runner
     from claims.settings import Settings
 
-    try:
-        runner = task_runner(args.runner, args.dask_address, args.dask_workers)
-    except ValueError as exc:
-        print(f"claims run: {exc}", file=sys.stderr)
-        return 2
     from claims.dataset import DatasetError
     from claims.output import check_output_dir
     from claims.sources import resolve_sources
@@ -99,6 +94,11 @@ def _run(args) -> int:
         return 2
     if not resolve_sources(sources):
         print("claims run: the sources name nothing to read (an empty @list?)", file=sys.stderr)
+        return 2
+    try:  # last, as a local Dask cluster starts here, while Prefect starts
+        runner = task_runner(args.runner, args.dask_address, args.dask_workers, start_now=True)
+    except ValueError as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
         return 2
     try:
         counts = claims_run.with_options(task_runner=runner)(

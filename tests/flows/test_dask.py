@@ -183,6 +183,27 @@ def test_fetching_stays_polite_per_host_with_dask_workers(prefect_server, fast_f
     (["--runner", "dask", "--dask-address", "tcp://127.0.0.1:8786", "--dask-workers", "2"], "has its own workers"),
 ])
 def test_contradictory_runner_options_are_refused_before_any_work(options, complaint, tmp_path, capsys):
-    assert main(["run", str(tmp_path), "--out", str(tmp_path / "out"), *options]) == 2
+    (tmp_path / "page.txt").write_text("Ketamine eases nerve pain.", encoding="utf-8")
+    assert main(["run", str(tmp_path / "page.txt"), "--out", str(tmp_path / "out"), *options]) == 2
     assert complaint in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
+    import flows.claims_flow as claims_flow
+
+    made, started = [], threading.Event()
+
+    def cluster_stub(**kwargs):
+        made.append(kwargs)
+        started.set()
+        return object()
+
+    monkeypatch.setattr(claims_flow, "local_cluster", cluster_stub)
+    runner = claims_flow.task_runner("dask", dask_workers=3, start_now=True)
+    assert started.wait(timeout=10), "the cluster should start before any run asks for it"
+    in_run = runner.duplicate()  # what Prefect does with the runner a flow is given
+    first = in_run.cluster_class(**in_run.cluster_kwargs)
+    assert len(made) == 1 and made[0]["n_workers"] == 3 and "start_key" not in made[0]
+    second = in_run.cluster_class(**in_run.cluster_kwargs)  # a second run: a cluster of its own
+    assert second is not first and len(made) == 2 and made[1] == made[0]
