@@ -172,3 +172,23 @@ def test_a_folder_without_a_run_shows_an_error(tmp_path: Path, monkeypatch: pyte
     app.run()
     assert not app.exception
     assert "claims.parquet not found" in app.error[0].value
+
+
+def test_verdicts_clicked_in_the_app_follow_their_sentence_into_the_next_run(
+    app: AppTest, run_dir: Path, open_app, make_run, claims_fixture
+) -> None:
+    """The page changed above both claims, so the next run gives them new claim_ids."""
+    app.checkbox(key="cluster-c-safe").check().run()
+    click(app, "unsupported", "c-safe")  # with its cluster: c-safe and c-dup
+    click(app, "supported", "c-mech")
+    renumbered = {"c-mech": "c-mech-2", "c-safe": "c-safe-2", "c-dup": "c-dup-2"}
+    make_run(run_dir, [{**c, "claim_id": renumbered.get(str(c["claim_id"]), c["claim_id"])} for c in claims_fixture])
+
+    again = open_app(run_dir)
+    assert "Supported</span> set" in card_html(again, "c-mech-2")
+    assert "carried over from an earlier run" in card_html(again, "c-mech-2")
+    assert "Unsupported</span> set" in card_html(again, "c-dup-2")
+    assert again.metric[2].value == "3"
+    again.text_input(key="note-c-mech-2").input("still textbook").run()  # a note makes the verdict its own
+    own = ReviewStore.for_run(run_dir).get("c-mech-2")
+    assert (own.verdict, own.note) == ("supported", "still textbook")

@@ -135,6 +135,53 @@ def test_verdicts_survive_a_new_run_of_the_pipeline(make_run, tmp_path: Path, cl
     assert joined.loc["c-safe", "review_state"] == data.UNREVIEWED
 
 
+def test_a_verdict_follows_its_sentence_when_a_later_run_renumbers_it(make_run, tmp_path: Path, claims_fixture) -> None:
+    """A sentence added above a claim changes its claim_id (its position is part of it)."""
+    out = make_run(tmp_path / "run")
+    store = ReviewStore.for_run(out)
+    claims = data.load_claims(out)
+    store.save("c-mech", "supported", "textbook", anchor=data.anchors(claims, ["c-mech"])["c-mech"])
+    store.save("c-vague", "unsupported")  # saved without its sentence: stays with its claim_id only
+    store.save("c-safe", "needs_source", anchor=data.anchors(claims, ["c-safe"])["c-safe"])
+    renumbered = {"c-mech": "c-mech-2", "c-vague": "c-vague-2", "c-safe": "c-safe-2", "c-dup": "c-dup-2"}
+    next_run = [{**c, "claim_id": renumbered.get(str(c["claim_id"]), c["claim_id"])} for c in claims_fixture]
+    safe_sentence = next(c["sentence"] for c in claims_fixture if c["claim_id"] == "c-safe")
+    next(c for c in next_run if c["claim_id"] == "c-dup-2")["sentence"] = safe_sentence  # copied to another site
+    make_run(out, next_run, run_id="run-2")
+    store.save("c-safe-2", "supported", anchor=("a1", safe_sentence))
+
+    claims = data.load_claims(out)
+    joined = data.with_verdicts(claims, store.verdicts_for(claims)).set_index("claim_id")
+    assert joined.loc["c-mech-2", ["verdict", "note", "carried_from"]].tolist() == ["supported", "textbook", "c-mech"]
+    assert joined.loc["c-safe-2", "verdict"] == "supported"  # its own verdict wins over the carried one
+    assert pd.isna(joined.loc["c-safe-2", "carried_from"])
+    assert joined.loc["c-vague-2", "review_state"] == data.UNREVIEWED
+    # c-dup says the same in another article: a verdict stays with its own article's sentence
+    assert joined.loc["c-dup-2", "review_state"] == data.UNREVIEWED
+    assert len(joined) == len(claims)
+    exported = store.export_frame(claims).set_index("claim_id")
+    assert set(exported.index) == {"c-mech-2", "c-safe-2"} and exported.loc["c-mech-2", "carried_from"] == "c-mech"
+
+
+def test_a_store_from_before_sentence_anchors_opens_and_keeps_its_verdicts(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.sqlite"
+    with sqlite3.connect(path) as conn:  # the schema verdicts had before they recorded their sentence
+        conn.executescript(
+            "CREATE TABLE verdicts (claim_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',"
+            " reviewer TEXT, scope TEXT NOT NULL DEFAULT 'claim', batch_id TEXT NOT NULL, updated_at TEXT NOT NULL);"
+            "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, claim_id TEXT NOT NULL, verdict TEXT NOT NULL,"
+            " note TEXT NOT NULL, reviewer TEXT, scope TEXT NOT NULL, batch_id TEXT NOT NULL, changed_at TEXT NOT NULL);"
+            "INSERT INTO verdicts VALUES ('old', 'supported', 'kept', NULL, 'claim', 'b0', '2026-01-01T00:00:00+00:00');"
+        )
+    conn.close()
+    store = ReviewStore(path)
+    assert store.get("old").note == "kept"
+    store.save("new", "unsupported", anchor=("a1", "A sentence."))
+    claims = pd.DataFrame({"claim_id": ["old", "new-2"], "article_id": ["a0", "a1"], "sentence": ["x", "A sentence."]})
+    found = store.verdicts_for(claims).set_index("claim_id")
+    assert found.loc["old", "verdict"] == "supported" and found.loc["new-2", "carried_from"] == "new"
+
+
 def test_export_csv_joins_reviewed_claims_and_defuses_formulas(make_run, tmp_path: Path, claims_fixture) -> None:
     claims_fixture[0]["sentence"] = "=HYPERLINK(\"http://127.0.0.1/x\", \"click\")"
     out = make_run(tmp_path / "run", claims_fixture)

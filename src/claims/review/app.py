@@ -58,30 +58,34 @@ def _note_key(claim_id: str) -> str:
     return f"note-{claim_id}"
 
 
-def _save_verdict(store: ReviewStore, claim_id: str, verdict: str, members: list[str]) -> None:
+def _save_verdict(
+    store: ReviewStore, claim_id: str, verdict: str, members: list[str], anchors: dict[str, tuple[str, str]]
+) -> None:
     """Button callback: saves at once, so the next rerun already shows the stored verdict."""
     note = st.session_state.get(_note_key(claim_id), "")
     reviewer = st.session_state.get("reviewer") or None
     whole_cluster = len(members) > 1 and st.session_state.get(f"cluster-{claim_id}", False)
     try:
         if whole_cluster:
-            store.save_many(members, verdict, note, scope="cluster", reviewer=reviewer)
+            store.save_many(members, verdict, note, scope="cluster", reviewer=reviewer, anchors=anchors)
             for member in members:
                 st.session_state[_note_key(member)] = note
         else:
-            store.save(claim_id, verdict, note, reviewer=reviewer)
+            store.save(claim_id, verdict, note, reviewer=reviewer, anchor=anchors[claim_id])
     except sqlite3.Error as exc:
         st.session_state[_SAVE_ERROR] = f"The verdict on claim {claim_id} was not saved: {exc}"
 
 
-def _save_note(store: ReviewStore, claim_id: str) -> None:
-    """A changed note is saved with the claim's current verdict; before any verdict it waits
-    in the field and is saved with the first verdict click."""
+def _save_note(store: ReviewStore, claim_id: str, anchor: tuple[str, str], shown: str | None) -> None:
+    """A changed note is saved with the claim's current verdict (``shown``: the one carried
+    over from an earlier run, if the claim has none of its own yet); before any verdict it
+    waits in the field and is saved with the first verdict click."""
     try:
         current = store.get(claim_id)
-        if current is not None:
-            reviewer = st.session_state.get("reviewer") or current.reviewer
-            store.save(claim_id, current.verdict, st.session_state[_note_key(claim_id)], reviewer=reviewer)
+        verdict = current.verdict if current is not None else shown
+        if verdict is not None:
+            reviewer = st.session_state.get("reviewer") or (current.reviewer if current is not None else None)
+            store.save(claim_id, verdict, st.session_state[_note_key(claim_id)], reviewer=reviewer, anchor=anchor)
     except sqlite3.Error as exc:
         st.session_state[_SAVE_ERROR] = f"The note on claim {claim_id} was not saved: {exc}"
 
@@ -151,9 +155,12 @@ def _verdict_line(claim: pd.Series, reviewed: pd.DataFrame) -> str:
         together = int((reviewed["batch_id"] == claim["batch_id"]).sum())
         scope = f" for its cluster of {together} near-duplicate claims"
     by = f" by {escape(str(claim['reviewer']))}" if isinstance(claim["reviewer"], str) and claim["reviewer"] else ""
+    carried = ""
+    if isinstance(claim.get("carried_from"), str):
+        carried = " · carried over from an earlier run, where this sentence stood elsewhere in its article"
     return (
         f'<div class="claim-cues">Verdict: <span class="claim-badge verdict">{VERDICT_LABELS[claim["verdict"]]}</span>'
-        f" set{scope}{by} · {_when(claim['updated_at'])}</div>"
+        f" set{scope}{by} · {_when(claim['updated_at'])}{carried}</div>"
     )
 
 
@@ -167,11 +174,13 @@ def _claim_card(claim: pd.Series, store: ReviewStore, reviewed: pd.DataFrame, ou
     article_id = str(claim["article_id"])
     doc = _load_text(str(out_dir), article_id, _stamp(out_dir / "texts" / f"{article_id}.json"))
     members = data.cluster_members(reviewed, claim_id)
+    anchors = data.anchors(reviewed, members)
+    shown = None if claim["review_state"] == data.UNREVIEWED else str(claim["verdict"])
     with st.container(border=True):
         st.html(render.claim_html(claim, doc, CONTEXT_CHARS, footer=_verdict_line(claim, reviewed)))
         st.session_state.setdefault(_note_key(claim_id), claim["note"])
         st.text_input(
-            "Note", key=_note_key(claim_id), on_change=_save_note, args=(store, claim_id),
+            "Note", key=_note_key(claim_id), on_change=_save_note, args=(store, claim_id, anchors[claim_id], shown),
             placeholder="Saved with the verdict",
         )
         if len(members) > 1:
@@ -181,7 +190,7 @@ def _claim_card(claim: pd.Series, store: ReviewStore, reviewed: pd.DataFrame, ou
                 VERDICT_LABELS[verdict],
                 key=f"verdict-{verdict}-{claim_id}",
                 on_click=_save_verdict,
-                args=(store, claim_id, verdict, members),
+                args=(store, claim_id, verdict, members, anchors),
                 type="primary" if claim["verdict"] == verdict else "secondary",
                 width="stretch",
             )
@@ -193,7 +202,7 @@ def main() -> None:
     try:
         claims = _load_claims(str(out_dir), _stamp(out_dir / "claims.parquet"))
         store = ReviewStore.for_run(out_dir)
-        reviewed = data.with_verdicts(claims, store.all())
+        reviewed = data.with_verdicts(claims, store.verdicts_for(claims))
     except (data.RunDataError, FileNotFoundError, sqlite3.Error) as exc:
         st.error(f"Cannot open the run: {exc}")
         st.stop()

@@ -122,6 +122,13 @@ def with_verdicts(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     return joined
 
 
+def anchors(claims: pd.DataFrame, claim_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """(article_id, sentence) of each of ``claim_ids``: what a verdict records to find its
+    sentence again if a later run gives it a new claim_id."""
+    rows = claims.loc[claims["claim_id"].isin(claim_ids), ["claim_id", "article_id", "sentence"]]
+    return {str(c): (str(a), str(s)) for c, a, s in rows.itertuples(index=False)}
+
+
 def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The claims matching ``filters`` (``claims`` comes from ``with_verdicts``), in review order."""
     keep = pd.Series(True, index=claims.index)

@@ -4,7 +4,11 @@ Why SQLite: a reviewer's clicks must survive a browser refresh, a crashed server
 run of the pipeline. Each save is its own committed transaction (WAL journal, ``synchronous=FULL``),
 so once ``save`` returns the verdict is on disk and any other connection sees it. Verdicts are
 keyed by ``claim_id``, which the pipeline keeps stable across runs, so a re-run that rewrites
-``claims.parquet`` leaves earlier verdicts attached to the same sentences.
+``claims.parquet`` leaves earlier verdicts attached to the same sentences. A claim_id also
+encodes the sentence's position in its article, so when a page changes above a claim (or the
+extractor finds one more heading) the claim comes back under a new id; each verdict therefore
+also records its claim's article and sentence, and ``verdicts_for`` carries a verdict whose
+claim is gone over to the same sentence of the same article.
 
 Every change is also appended to ``history`` (guarded by triggers against UPDATE and DELETE), so
 an overwritten verdict is never lost. A verdict may be applied to several claims at once (for
@@ -16,7 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -35,6 +39,8 @@ SCOPES: tuple[str, ...] = ("claim", "cluster")
 VERDICT_COLUMNS: tuple[str, ...] = (
     "claim_id", "verdict", "note", "reviewer", "scope", "batch_id", "updated_at",
 )
+#: What a verdict records of its claim, to find the sentence again under a new claim_id.
+ANCHOR_COLUMNS: tuple[str, ...] = ("article_id", "sentence")
 #: Name of the store inside a run folder.
 STORE_FILENAME = "reviews.sqlite"
 #: Spreadsheet programs run a cell that starts with one of these as a formula; scraped text can.
@@ -50,7 +56,9 @@ CREATE TABLE IF NOT EXISTS verdicts (
     reviewer   TEXT,
     scope      TEXT NOT NULL DEFAULT 'claim',
     batch_id   TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    article_id TEXT,
+    sentence   TEXT
 );
 CREATE TABLE IF NOT EXISTS history (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -60,7 +68,9 @@ CREATE TABLE IF NOT EXISTS history (
     reviewer   TEXT,
     scope      TEXT NOT NULL,
     batch_id   TEXT NOT NULL,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    article_id TEXT,
+    sentence   TEXT
 );
 CREATE INDEX IF NOT EXISTS history_by_claim ON history (claim_id);
 CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
@@ -99,6 +109,7 @@ class ReviewStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _add_anchor_columns(conn)
 
     @classmethod
     def for_run(cls, out_dir: str | os.PathLike[str]) -> "ReviewStore":
@@ -114,9 +125,22 @@ class ReviewStore:
         finally:
             conn.close()
 
-    def save(self, claim_id: str, verdict: str, note: str = "", *, reviewer: str | None = None) -> Verdict:
-        """Record (or overwrite) the verdict on one claim; durable when this returns."""
-        return self._write([claim_id], verdict, note, reviewer, scope="claim")[0]
+    def save(
+        self,
+        claim_id: str,
+        verdict: str,
+        note: str = "",
+        *,
+        reviewer: str | None = None,
+        anchor: tuple[str, str] | None = None,
+    ) -> Verdict:
+        """Record (or overwrite) the verdict on one claim; durable when this returns.
+
+        ``anchor``: the claim's (article_id, sentence), which lets the verdict follow the
+        sentence should a later run give it a new claim_id.
+        """
+        anchors = {claim_id: anchor} if anchor else {}
+        return self._write([claim_id], verdict, note, reviewer, scope="claim", anchors=anchors)[0]
 
     def save_many(
         self,
@@ -126,15 +150,24 @@ class ReviewStore:
         *,
         scope: str = "cluster",
         reviewer: str | None = None,
+        anchors: Mapping[str, tuple[str, str]] | None = None,
     ) -> list[Verdict]:
         """Apply one verdict to several claims in a single transaction: all are saved or none.
 
         The rows share a ``batch_id`` so the app can show which claims were decided together.
+        ``anchors`` maps claim ids to their (article_id, sentence), as for ``save``.
         """
-        return self._write(list(dict.fromkeys(claim_ids)), verdict, note, reviewer, scope=scope)
+        return self._write(list(dict.fromkeys(claim_ids)), verdict, note, reviewer, scope=scope, anchors=anchors or {})
 
     def _write(
-        self, claim_ids: list[str], verdict: str, note: str | None, reviewer: str | None, *, scope: str
+        self,
+        claim_ids: list[str],
+        verdict: str,
+        note: str | None,
+        reviewer: str | None,
+        *,
+        scope: str,
+        anchors: Mapping[str, tuple[str, str]],
     ) -> list[Verdict]:
         if verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}")
@@ -148,21 +181,25 @@ class ReviewStore:
         batch_id = uuid.uuid4().hex
         now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         rows = [Verdict(c, verdict, note or "", reviewer, scope, batch_id, now) for c in claim_ids]
-        values = [(v.claim_id, v.verdict, v.note, v.reviewer, v.scope, v.batch_id, v.updated_at) for v in rows]
+        unknown = (None, None)
+        values = [
+            (v.claim_id, v.verdict, v.note, v.reviewer, v.scope, v.batch_id, v.updated_at, *anchors.get(v.claim_id, unknown))
+            for v in rows
+        ]
+        stored = "claim_id, verdict, note, reviewer, scope, batch_id, {when}, article_id, sentence"
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany(
-                    "INSERT INTO verdicts (claim_id, verdict, note, reviewer, scope, batch_id, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f"INSERT INTO verdicts ({stored.format(when='updated_at')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,"
                     " reviewer = excluded.reviewer, scope = excluded.scope, batch_id = excluded.batch_id,"
-                    " updated_at = excluded.updated_at",
+                    " updated_at = excluded.updated_at, article_id = coalesce(excluded.article_id, article_id),"
+                    " sentence = coalesce(excluded.sentence, sentence)",
                     values,
                 )
                 conn.executemany(
-                    "INSERT INTO history (claim_id, verdict, note, reviewer, scope, batch_id, changed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO history ({stored.format(when='changed_at')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
             except BaseException:
@@ -184,6 +221,28 @@ class ReviewStore:
             rows = conn.execute(f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts ORDER BY updated_at").fetchall()
         return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
 
+    def verdicts_for(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """The current verdict of each claim in ``claims`` that has one (``VERDICT_COLUMNS``
+        plus ``carried_from``).
+
+        A claim's own verdict comes first. A claim without one takes the latest verdict saved
+        on the same sentence of the same article under a claim_id this table no longer has
+        (the sentence moved within its page), and ``carried_from`` names that claim_id.
+        """
+        with self._connect() as conn:
+            columns = (*VERDICT_COLUMNS, *ANCHOR_COLUMNS)
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM verdicts ORDER BY updated_at").fetchall()
+        verdicts = pd.DataFrame(rows, columns=list(columns))
+        present = verdicts["claim_id"].isin(claims["claim_id"])
+        own = verdicts[present].drop(columns=list(ANCHOR_COLUMNS)).assign(carried_from=None)
+        orphans = verdicts[~present].dropna(subset=list(ANCHOR_COLUMNS))
+        orphans = orphans.drop_duplicates(list(ANCHOR_COLUMNS), keep="last")  # rows are oldest first
+        unreviewed = claims.loc[~claims["claim_id"].isin(own["claim_id"]), ["claim_id", *ANCHOR_COLUMNS]]
+        carried = unreviewed.merge(
+            orphans.rename(columns={"claim_id": "carried_from"}), on=list(ANCHOR_COLUMNS)
+        ).drop(columns=list(ANCHOR_COLUMNS))
+        return pd.concat([own, carried[own.columns]], ignore_index=True)
+
     def history(self, claim_id: str | None = None) -> pd.DataFrame:
         """Every change ever saved, oldest first; only one claim's when ``claim_id`` is given."""
         query = "SELECT claim_id, verdict, note, reviewer, scope, batch_id, changed_at FROM history"
@@ -201,10 +260,10 @@ class ReviewStore:
         Only claims present in ``claims`` are exported; verdicts on claims a later run no longer
         produces stay in the store (and its history) untouched.
         """
-        if "claim_id" not in claims.columns:
-            raise ValueError("claims table has no claim_id column")
-        verdicts = self.all()
-        merged = claims.merge(verdicts, on="claim_id", how="inner", suffixes=("", "_review"))
+        missing = [c for c in ("claim_id", *ANCHOR_COLUMNS) if c not in claims.columns]
+        if missing:
+            raise ValueError(f"claims table has no {', '.join(missing)} column")
+        merged = claims.merge(self.verdicts_for(claims), on="claim_id", how="inner", suffixes=("", "_review"))
         return merged.apply(lambda column: column.map(_csv_cell))
 
     def export_csv(self, claims: pd.DataFrame, path: str | os.PathLike[str]) -> int:
@@ -212,6 +271,15 @@ class ReviewStore:
         frame = self.export_frame(claims)
         write_text(Path(path), frame.to_csv(index=False))
         return len(frame)
+
+
+def _add_anchor_columns(conn: sqlite3.Connection) -> None:
+    """Stores written before verdicts recorded their sentence get the columns (left empty)."""
+    for table in ("verdicts", "history"):
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for column in ANCHOR_COLUMNS:
+            if column not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
 def _csv_cell(value: object) -> object:
