@@ -48,6 +48,10 @@ class Settings:
     global_concurrency: int = 16
     #: Whether robots.txt is obeyed (it is, unless a site owner has allowed otherwise).
     obey_robots: bool = True
+    #: Longest ``Crawl-delay`` (seconds) from robots.txt we wait between a site's requests
+    #: (it replaces ``host_delay`` when longer); a site asking for more is skipped, as Apache
+    #: Nutch does, rather than stalling the run.
+    max_crawl_delay: float = 30.0
     #: Raw page cache (content-addressed bodies plus metadata JSON).
     cache_dir: str = "data/raw/cache"
 

@@ -46,3 +46,19 @@ def test_starts_are_spaced_and_defer_pushes_them_back():
         assert time.monotonic() - before >= 0.29
     with gate.slot("other"):  # other hosts are not held back
         assert time.monotonic() - before < 0.5
+
+
+def test_slow_down_lengthens_one_hosts_spacing_and_never_shortens_it():
+    gate = HostGate(concurrency=4, delay=0.0)
+    gate.slow_down("h", 0.2)
+    gate.slow_down("h", 0.05)  # a smaller ask does not undo a larger one
+    starts = []
+    for _ in range(2):
+        with gate.slot("h"):
+            starts.append(time.monotonic())
+    assert starts[1] - starts[0] >= 0.19
+    before = time.monotonic()
+    for _ in range(2):
+        with gate.slot("other"):
+            pass
+    assert time.monotonic() - before < 0.1

@@ -1,6 +1,10 @@
 """robots.txt is obeyed for the tool's own User-Agent, per RFC 9309."""
 from __future__ import annotations
 
+import time
+
+from werkzeug import Response
+
 PAGE = "<html><body><p>Public page.</p></body></html>"
 
 
@@ -78,3 +82,28 @@ def test_obey_robots_off_fetches_disallowed_pages(bare_server, make_fetcher):
     serve_pages(bare_server, "/article")
     assert make_fetcher(obey_robots=False).fetch(bare_server.url_for("/article")).status == "ok"
     assert requests_to(bare_server, "/robots.txt") == 0
+
+
+def test_crawl_delay_spaces_the_sites_requests(bare_server, make_fetcher):
+    bare_server.expect_request("/robots.txt").respond_with_data("User-agent: *\nCrawl-delay: 1\n")
+    starts = []
+
+    def page(request):
+        starts.append(time.monotonic())
+        return Response(PAGE, content_type="text/html")
+
+    for i in range(3):
+        bare_server.expect_request(f"/p{i}").respond_with_handler(page)
+    fetcher = make_fetcher(host_delay=0.0, host_concurrency=2)
+    results = list(fetcher.fetch_many([bare_server.url_for(f"/p{i}") for i in range(3)]))
+    assert [r.status for r in results] == ["ok"] * 3
+    starts.sort()
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.95  # not the 0 s host_delay
+
+
+def test_a_crawl_delay_above_the_cap_skips_the_site(bare_server, make_fetcher):
+    bare_server.expect_request("/robots.txt").respond_with_data("User-agent: claims-bot\nCrawl-delay: 600\n")
+    serve_pages(bare_server, "/article")
+    result = make_fetcher(max_crawl_delay=30).fetch(bare_server.url_for("/article"))
+    assert result.status == "skipped" and "asks for 600 s between requests" in result.error
+    assert requests_to(bare_server, "/article") == 0

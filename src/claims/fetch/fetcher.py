@@ -42,7 +42,9 @@ class Fetcher:
         self._gate = HostGate(settings.host_concurrency, settings.host_delay)
         self._transport = Transport(settings, self._gate)
         self._robots = (
-            RobotsRules(self._transport, settings.user_agent, settings.max_redirects) if settings.obey_robots else None
+            RobotsRules(self._transport, settings.user_agent, settings.max_redirects, self._gate, settings.max_crawl_delay)
+            if settings.obey_robots
+            else None
         )
 
     def __enter__(self) -> "Fetcher":

@@ -22,13 +22,15 @@ def host_key(url: str) -> str:
 
 
 class _HostState:
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, concurrency: int, delay: float) -> None:
         self.slots = threading.BoundedSemaphore(concurrency)
+        self.delay = delay
         self.next_start = 0.0  # time.monotonic() before which no request may start
 
 
 class HostGate:
-    """Caps in-flight requests per host and spaces their starts ``delay`` seconds apart."""
+    """Caps in-flight requests per host and spaces their starts ``delay`` seconds apart (or
+    more, for a host that asked for more: ``slow_down``)."""
 
     def __init__(self, concurrency: int, delay: float) -> None:
         self._concurrency = max(1, concurrency)
@@ -40,7 +42,7 @@ class HostGate:
         with self._lock:
             state = self._hosts.get(host)
             if state is None:
-                state = self._hosts[host] = _HostState(self._concurrency)
+                state = self._hosts[host] = _HostState(self._concurrency, self._delay)
             return state
 
     @contextmanager
@@ -56,12 +58,19 @@ class HostGate:
             with self._lock:
                 now = time.monotonic()
                 start = max(now, state.next_start)
-                state.next_start = start + self._delay
+                state.next_start = start + state.delay
             if start > now:
                 time.sleep(start - now)
             yield
         finally:
             state.slots.release()
+
+    def slow_down(self, host: str, delay: float) -> None:
+        """Space ``host``'s request starts at least ``delay`` seconds apart from now on (its
+        robots.txt ``Crawl-delay``)."""
+        state = self._state(host)
+        with self._lock:
+            state.delay = max(state.delay, delay)
 
     def defer(self, host: str, seconds: float) -> None:
         """Hold back every new request to ``host`` for ``seconds`` (a server's Retry-After)."""

@@ -4,6 +4,8 @@ Policy follows RFC 9309: a robots.txt that is missing or refused with a 4xx, or 
 too often or in a loop, allows everything; one that cannot be reached (5xx after retries, timeout, connection failure) means
 "disallow everything" for the rest of the run, because a site that is struggling to serve its
 robots.txt is not one to crawl harder. Redirects of robots.txt are followed like page redirects.
+A ``Crawl-delay`` for our agent (or ``*``) spaces the site's requests that many seconds apart,
+up to ``max_crawl_delay``; a site asking for more is skipped.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import threading
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from claims.fetch.hosts import HostGate, host_key
 from claims.fetch.result import FetchProblem
 from claims.fetch.transport import REDIRECT_STATUSES, Transport, follow_redirects
 
@@ -21,10 +24,14 @@ ROBOTS_MAX_BYTES = 500 * 1024
 class RobotsRules:
     """Answers "may we fetch this URL?", caching each site's rules (or its failure)."""
 
-    def __init__(self, transport: Transport, user_agent: str, max_redirects: int) -> None:
+    def __init__(
+        self, transport: Transport, user_agent: str, max_redirects: int, gate: HostGate, max_crawl_delay: float
+    ) -> None:
         self._transport = transport
         self._user_agent = user_agent
         self._max_redirects = max_redirects
+        self._gate = gate
+        self._max_crawl_delay = max_crawl_delay
         self._rules: dict[str, RobotFileParser | str] = {}
         self._site_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -36,6 +43,15 @@ class RobotsRules:
             raise FetchProblem("skipped", f"robots.txt unreachable ({rules}), so {url} is not fetched")
         if not rules.can_fetch(self._user_agent, url):
             raise FetchProblem("skipped", f"robots.txt disallows {url}")
+        delay = rules.crawl_delay(self._user_agent)
+        if delay is not None:
+            if delay > self._max_crawl_delay:
+                raise FetchProblem(
+                    "skipped",
+                    f"robots.txt asks for {delay} s between requests, more than max_crawl_delay "
+                    f"({self._max_crawl_delay:g} s), so {url} is not fetched",
+                )
+            self._gate.slow_down(host_key(url), float(delay))
 
     def _rules_for(self, url: str) -> RobotFileParser | str:
         parts = urlsplit(url)
