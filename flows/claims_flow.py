@@ -190,17 +190,25 @@ def tag_chunk(
     first: int,
     total: int,
 ) -> ChunkReceipt:
+    """Analyse a chunk of pages and write its part files. Logs one progress line per chunk
+    and one warning per article that failed or was skipped: a line per article would put
+    thousands of records through Prefect's API and database in a large run, and every
+    article's status and reason is in the dataset anyway."""
     logger = get_run_logger()
     tagger = get_tagger(settings)
     articles, claims = [], []
-    for offset, result in enumerate(analyse_many(pages, tagger, run_id)):
+    for result in analyse_many(pages, tagger, run_id):
         save_article_text(Path(out_dir), result)
         a = result.article
-        detail = a["error"] or f"{a['n_sentences']} sentences, {a['n_claims']} claims, {a['n_needs_citation']} need a citation"
-        logger.info("[%d/%d] %s %s: %s", first + offset + 1, total, a["status"], a["source"], detail)
+        if a["status"] != "ok":
+            logger.warning("%s %s: %s", a["status"], a["source"], a["error"])
         articles.append(a)
         claims.extend(result.claims)
     write_part(Path(parts), index, articles, claims)
+    statuses = ", ".join(f"{n} {status}" for status, n in Counter(a["status"] for a in articles).items())
+    flagged = sum(c["needs_citation"] for c in claims)
+    logger.info("[%d-%d/%d] %s; %d claims, %d need a citation", first + 1, first + len(pages), total, statuses,
+                len(claims), flagged)
     return ChunkReceipt(tagger.model, tagger.rules_version)
 
 

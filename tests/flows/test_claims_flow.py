@@ -183,3 +183,15 @@ def test_a_slow_chunk_does_not_hold_back_the_next_ones(prefect_server, tmp_path,
     monkeypatch.setattr(claims_flow, "_task_slots", lambda: 1)  # so CHUNKS_PER_SLOT chunks in flight
     counts = claims_run(sources=[str(f) for f in files], out_dir=str(tmp_path / "out"), chunk_size=1)
     assert counts["n_ok"] == 4 and last_tagged.is_set()
+
+
+def test_progress_is_a_line_per_chunk_and_a_warning_per_failed_article(prefect_server, tmp_path, caplog):
+    good = tmp_path / "good.txt"
+    good.write_text("Ketamine\n\nKetamine infusions ease nerve pain within hours.\n", encoding="utf-8")
+    missing = str(tmp_path / "missing.txt")
+    with caplog.at_level("INFO"):
+        claims_run(sources=[str(good), missing], out_dir=str(tmp_path / "out"), chunk_size=20)
+    chunk_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[1-2/2]")]
+    assert chunk_lines == ["[1-2/2] 1 ok, 1 error; 1 claims, 1 need a citation"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and missing in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].startswith("error ")
