@@ -67,10 +67,12 @@ class HostGate:
 
     def slow_down(self, host: str, delay: float) -> None:
         """Space ``host``'s request starts at least ``delay`` seconds apart from now on (its
-        robots.txt ``Crawl-delay``)."""
+        robots.txt ``Crawl-delay``), the next one included."""
         state = self._state(host)
         with self._lock:
-            state.delay = max(state.delay, delay)
+            if delay > state.delay:
+                state.next_start += delay - state.delay
+                state.delay = delay
 
     def defer(self, host: str, seconds: float) -> None:
         """Hold back every new request to ``host`` for ``seconds`` (a server's Retry-After)."""

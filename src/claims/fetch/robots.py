@@ -9,6 +9,8 @@ up to ``max_crawl_delay``; a site asking for more is skipped.
 """
 from __future__ import annotations
 
+import math
+import re
 import threading
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -19,6 +21,7 @@ from claims.fetch.transport import REDIRECT_STATUSES, Transport, follow_redirect
 
 #: RFC 9309 asks crawlers to parse at least 500 KiB of robots.txt; the rest is ignored.
 ROBOTS_MAX_BYTES = 500 * 1024
+_DECIMAL_DELAY = re.compile(r"^(\s*crawl-delay\s*:\s*)(\d*\.\d+)", re.IGNORECASE)
 
 
 class RobotsRules:
@@ -82,5 +85,10 @@ class RobotsRules:
         elif reply.status >= 500 or reply.body is None:
             return f"HTTP {reply.status}"
         else:
-            parser.parse(reply.body.decode("utf-8", errors="replace").splitlines())
+            parser.parse(_whole_second_delays(reply.body.decode("utf-8", errors="replace").splitlines()))
         return parser
+
+
+def _whole_second_delays(lines: list[str]) -> list[str]:
+    """Python's parser drops a Crawl-delay that is not a whole number: round one up."""
+    return [_DECIMAL_DELAY.sub(lambda m: f"{m[1]}{math.ceil(float(m[2]))}", line) for line in lines]
