@@ -180,6 +180,7 @@ def test_verdicts_clicked_in_the_app_follow_their_sentence_into_the_next_run(
     """The page changed above both claims, so the next run gives them new claim_ids."""
     app.checkbox(key="cluster-c-safe").check().run()
     click(app, "unsupported", "c-safe")  # with its cluster: c-safe and c-dup
+    app.text_input(key="reviewer").input("ana").run()
     click(app, "supported", "c-mech")
     renumbered = {"c-mech": "c-mech-2", "c-safe": "c-safe-2", "c-dup": "c-dup-2"}
     make_run(run_dir, [{**c, "claim_id": renumbered.get(str(c["claim_id"]), c["claim_id"])} for c in claims_fixture])
@@ -191,4 +192,4 @@ def test_verdicts_clicked_in_the_app_follow_their_sentence_into_the_next_run(
     assert again.metric[2].value == "3"
     again.text_input(key="note-c-mech-2").input("still textbook").run()  # a note makes the verdict its own
     own = ReviewStore.for_run(run_dir).get("c-mech-2")
-    assert (own.verdict, own.note) == ("supported", "still textbook")
+    assert (own.verdict, own.note, own.reviewer) == ("supported", "still textbook", "ana")

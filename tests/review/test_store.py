@@ -180,6 +180,9 @@ def test_a_store_from_before_sentence_anchors_opens_and_keeps_its_verdicts(tmp_p
     claims = pd.DataFrame({"claim_id": ["old", "new-2"], "article_id": ["a0", "a1"], "sentence": ["x", "A sentence."]})
     found = store.verdicts_for(claims).set_index("claim_id")
     assert found.loc["old", "verdict"] == "supported" and found.loc["new-2", "carried_from"] == "new"
+    # the old verdict learnt its sentence while its claim was in the run: it follows it now
+    renumbered = pd.DataFrame({"claim_id": ["old-2"], "article_id": ["a0"], "sentence": ["x"]})
+    assert store.verdicts_for(renumbered).set_index("claim_id").loc["old-2", "carried_from"] == "old"
 
 
 def test_export_csv_joins_reviewed_claims_and_defuses_formulas(make_run, tmp_path: Path, claims_fixture) -> None:

@@ -76,15 +76,17 @@ def _save_verdict(
         st.session_state[_SAVE_ERROR] = f"The verdict on claim {claim_id} was not saved: {exc}"
 
 
-def _save_note(store: ReviewStore, claim_id: str, anchor: tuple[str, str], shown: str | None) -> None:
-    """A changed note is saved with the claim's current verdict (``shown``: the one carried
-    over from an earlier run, if the claim has none of its own yet); before any verdict it
-    waits in the field and is saved with the first verdict click."""
+def _save_note(
+    store: ReviewStore, claim_id: str, anchor: tuple[str, str], shown: tuple[str, str | None] | None
+) -> None:
+    """A changed note is saved with the claim's current verdict (or ``shown``, the verdict
+    and reviewer carried over from an earlier run when the claim has none of its own yet);
+    before any verdict it waits in the field and is saved with the first verdict click."""
     try:
         current = store.get(claim_id)
-        verdict = current.verdict if current is not None else shown
+        verdict, reviewer = (current.verdict, current.reviewer) if current is not None else shown or (None, None)
         if verdict is not None:
-            reviewer = st.session_state.get("reviewer") or (current.reviewer if current is not None else None)
+            reviewer = st.session_state.get("reviewer") or reviewer
             store.save(claim_id, verdict, st.session_state[_note_key(claim_id)], reviewer=reviewer, anchor=anchor)
     except sqlite3.Error as exc:
         st.session_state[_SAVE_ERROR] = f"The note on claim {claim_id} was not saved: {exc}"
@@ -175,7 +177,9 @@ def _claim_card(claim: pd.Series, store: ReviewStore, reviewed: pd.DataFrame, ou
     doc = _load_text(str(out_dir), article_id, _stamp(out_dir / "texts" / f"{article_id}.json"))
     members = data.cluster_members(reviewed, claim_id)
     anchors = data.anchors(reviewed, members)
-    shown = None if claim["review_state"] == data.UNREVIEWED else str(claim["verdict"])
+    shown = None
+    if claim["review_state"] != data.UNREVIEWED:
+        shown = (str(claim["verdict"]), claim["reviewer"] if isinstance(claim["reviewer"], str) else None)
     with st.container(border=True):
         st.html(render.claim_html(claim, doc, CONTEXT_CHARS, footer=_verdict_line(claim, reviewed)))
         st.session_state.setdefault(_note_key(claim_id), claim["note"])

@@ -35,7 +35,7 @@ from claims.atomic import write_text
 VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_claim")
 #: How widely one click was applied: to one claim, or to every claim of its cluster.
 SCOPES: tuple[str, ...] = ("claim", "cluster")
-#: Columns of ``ReviewStore.all()``; also the verdict columns added to an export.
+#: Columns of ``ReviewStore.all()``; an export adds these and ``carried_from`` to each claim.
 VERDICT_COLUMNS: tuple[str, ...] = (
     "claim_id", "verdict", "note", "reviewer", "scope", "batch_id", "updated_at",
 )
@@ -234,6 +234,7 @@ class ReviewStore:
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM verdicts ORDER BY updated_at").fetchall()
         verdicts = pd.DataFrame(rows, columns=list(columns))
         present = verdicts["claim_id"].isin(claims["claim_id"])
+        self._fill_anchors(claims, verdicts[present & verdicts["article_id"].isna()]["claim_id"])
         own = verdicts[present].drop(columns=list(ANCHOR_COLUMNS)).assign(carried_from=None)
         orphans = verdicts[~present].dropna(subset=list(ANCHOR_COLUMNS))
         orphans = orphans.drop_duplicates(list(ANCHOR_COLUMNS), keep="last")  # rows are oldest first
@@ -242,6 +243,20 @@ class ReviewStore:
             orphans.rename(columns={"claim_id": "carried_from"}), on=list(ANCHOR_COLUMNS)
         ).drop(columns=list(ANCHOR_COLUMNS))
         return pd.concat([own, carried[own.columns]], ignore_index=True)
+
+    def _fill_anchors(self, claims: pd.DataFrame, claim_ids: pd.Series) -> None:
+        """Record the sentence of verdicts saved without one (before stores kept it), while
+        their claims are still in the run, so that they too can follow it later."""
+        if claim_ids.empty:
+            return
+        rows = claims.loc[claims["claim_id"].isin(claim_ids), ["article_id", "sentence", "claim_id"]]
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "UPDATE verdicts SET article_id = ?, sentence = ? WHERE claim_id = ? AND article_id IS NULL",
+                [tuple(map(str, row)) for row in rows.itertuples(index=False)],
+            )
+            conn.execute("COMMIT")
 
     def history(self, claim_id: str | None = None) -> pd.DataFrame:
         """Every change ever saved, oldest first; only one claim's when ``claim_id`` is given."""
@@ -274,12 +289,17 @@ class ReviewStore:
 
 
 def _add_anchor_columns(conn: sqlite3.Connection) -> None:
-    """Stores written before verdicts recorded their sentence get the columns (left empty)."""
+    """Stores written before verdicts recorded their sentence get the columns (filled in
+    by ``verdicts_for`` for the claims it sees)."""
     for table in ("verdicts", "history"):
         have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         for column in ANCHOR_COLUMNS:
             if column not in have:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                try:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError as exc:  # another session added it just now
+                    if "duplicate column" not in str(exc):
+                        raise
 
 
 def _csv_cell(value: object) -> object:
