@@ -181,13 +181,16 @@ def _role(proc: psutil.Process, root: psutil.Process) -> str:
 
 def child(args: argparse.Namespace) -> int:
     """One flow run; writes wall time, tag time, counts and this process's peak RSS."""
-    from flows.claims_flow import claims_run, task_runner
+    from flows.claims_flow import claims_run, release_started_cluster, task_runner
 
     runner = task_runner(args.child, dask_workers=args.workers if args.child == "dask" else None, start_now=True)
     start = time.perf_counter()
-    counts = claims_run.with_options(task_runner=runner)(
-        sources=[args.corpus], out_dir=args.out, chunk_size=args.chunk_size
-    )
+    try:
+        counts = claims_run.with_options(task_runner=runner)(
+            sources=[args.corpus], out_dir=args.out, chunk_size=args.chunk_size
+        )
+    finally:
+        release_started_cluster(runner)
     wall = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     Path(args.result).write_text(json.dumps({**counts, "wall": wall, "peak_rss_mib": peak_mib}))

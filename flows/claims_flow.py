@@ -32,7 +32,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -90,7 +90,7 @@ CHUNKS_PER_SLOT = 2
 RUNNERS = ("local", "dask")
 #: The module local Dask workers import as they start: the one holding the tasks.
 WORKER_PRELOAD = "flows.claims_flow"
-#: Dask setting: keep no copies of a connection's recent messages (see ``_dask_context``).
+#: Dask setting: keep no copies of a connection's recent messages (see ``_no_message_log``).
 NO_MESSAGE_LOG = {"distributed.admin.low-level-log-length": 0}
 
 
@@ -107,6 +107,8 @@ def task_runner(
     ``start_now`` (for a caller about to run the flow) begins starting that local cluster
     at once, in the background, and the run takes it over: its workers then start while
     Prefect starts its server and the flow run (about 3 s on 2 cores), rather than after.
+    The caller then calls ``release_started_cluster`` once the run is over, which closes
+    the cluster if the run failed before taking it.
     """
     if runner not in RUNNERS:
         raise ValueError(f"unknown runner {runner!r} (choose from {', '.join(RUNNERS)})")
@@ -146,22 +148,40 @@ def local_cluster(**kwargs) -> LocalCluster:
     back to the system after nearly every batch, and spaCy asks for it again at once; and
     the statistical profiler samples the working thread every 10 ms. The workers get
     glibc's own threshold and no profiler; their memory stays flat without the trimming
-    (the benchmark's worker peak RSS). The scheduler, in this process, keeps no log of
-    recent messages (see ``_dask_context``).
+    (the benchmark's worker peak RSS). The scheduler lives in this process, which keeps no
+    log of recent messages from here on (``_no_message_log``).
     """
+    _no_message_log()
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({
         "distributed.nanny.pre-spawn-environ": environ,
         "distributed.worker.profile.enabled": False,
         "distributed.worker.preload": [WORKER_PRELOAD],
-        **NO_MESSAGE_LOG,
     }):
         return LocalCluster(**kwargs)
 
 
+def _no_message_log() -> None:
+    """Dask keeps each connection's last messages for debugging (1000 by default), and a
+    message to or from a tagging task carries a chunk of pages: the flow process would hold
+    hundreds of MB of them. Set for the rest of the process, not in a ``with`` block: a
+    local cluster starting in another thread restores the settings it found when its own
+    block ends, and would undo ours."""
+    dask.config.set(NO_MESSAGE_LOG)
+
+
 #: Local clusters being started ahead of their flow run, by key (see ``task_runner``).
 _STARTING: dict[str, Future] = {}
+
+
+def release_started_cluster(runner: TaskRunner) -> None:
+    """Close the cluster ``task_runner(start_now=True)`` began starting for ``runner`` if
+    no run took it over (a run closes the cluster it took)."""
+    key = getattr(runner, "cluster_kwargs", {}).get("start_key")
+    starting = _STARTING.pop(key, None) if key else None
+    if starting is not None and starting.exception() is None:
+        starting.result().close()
 
 
 def started_cluster(start_key: str, **kwargs) -> LocalCluster:
@@ -298,21 +318,18 @@ def _tag_all(
 def _dask_context() -> AbstractContextManager:
     """What a Dask runner needs while chunks are submitted (nothing for the local runner).
 
-    Dask keeps each connection's last messages for debugging (1000 by default) and a
-    message here carries a chunk of pages: the flow process would hold hundreds of MB of
-    them. And without PREFECT_API_URL the flow reports to a temporary server of its own,
-    which workers cannot guess: each would start another and its task runs would be lost
-    to this flow run; tasks carry the settings they are submitted under, so it is named there.
+    No log of recent messages (``_no_message_log``). And without PREFECT_API_URL the flow
+    reports to a temporary server of its own, which workers cannot guess: each would start
+    another and its task runs would be lost to this flow run; tasks carry the settings they
+    are submitted under, so it is named there.
     """
     context = get_run_context()
     if not _on_dask():
         return nullcontext()
-    stack = ExitStack()
-    stack.enter_context(dask.config.set(NO_MESSAGE_LOG))
-    if not PREFECT_API_URL.value():
-        api_url = str(context.client.api_url).rstrip("/")
-        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
-    return stack
+    _no_message_log()
+    if PREFECT_API_URL.value():
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url).rstrip("/")})
 
 
 def _collect(

@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.claims_flow import claims_run, task_runner
+    from flows.claims_flow import claims_run, release_started_cluster, task_runner
     from claims.settings import Settings
 
     from claims.dataset import DatasetError
@@ -108,6 +108,8 @@ def _run(args) -> int:
     except DatasetError as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return 1
+    finally:
+        release_started_cluster(runner)
     print(
         f"wrote {out_dir}: {counts['n_articles']} articles ({counts['n_ok']} ok, {counts['n_error']} error, "
         f"{counts['n_skipped']} skipped), {counts['n_claims']} claim sentences, "

@@ -189,6 +189,13 @@ def test_contradictory_runner_options_are_refused_before_any_work(options, compl
     assert not (tmp_path / "out").exists()
 
 
+class _ClusterStub:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
 def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
     import flows.claims_flow as claims_flow
 
@@ -197,7 +204,7 @@ def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
     def cluster_stub(**kwargs):
         made.append(kwargs)
         started.set()
-        return object()
+        return _ClusterStub()
 
     monkeypatch.setattr(claims_flow, "local_cluster", cluster_stub)
     runner = claims_flow.task_runner("dask", dask_workers=3, start_now=True)
@@ -205,5 +212,18 @@ def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
     in_run = runner.duplicate()  # what Prefect does with the runner a flow is given
     first = in_run.cluster_class(**in_run.cluster_kwargs)
     assert len(made) == 1 and made[0]["n_workers"] == 3 and "start_key" not in made[0]
+    claims_flow.release_started_cluster(runner)
+    assert not first.closed  # the run took it: closing it is the run's business
     second = in_run.cluster_class(**in_run.cluster_kwargs)  # a second run: a cluster of its own
     assert second is not first and len(made) == 2 and made[1] == made[0]
+
+
+def test_a_local_cluster_no_run_took_is_closed_on_release(monkeypatch):
+    import flows.claims_flow as claims_flow
+
+    made = []
+    monkeypatch.setattr(claims_flow, "local_cluster", lambda **kwargs: made.append(_ClusterStub()) or made[-1])
+    runner = claims_flow.task_runner("dask", dask_workers=2, start_now=True)
+    claims_flow.release_started_cluster(runner)  # say, the flow failed before its first chunk
+    assert len(made) == 1 and made[0].closed
+    claims_flow.release_started_cluster(runner)  # twice is harmless
