@@ -217,9 +217,13 @@ class ReviewStore:
 
     def all(self) -> pd.DataFrame:
         """Every current verdict, one row per claim (columns: ``VERDICT_COLUMNS``)."""
+        return self._current(VERDICT_COLUMNS)
+
+    def _current(self, columns: tuple[str, ...]) -> pd.DataFrame:
+        """These columns of every current verdict, oldest first."""
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts ORDER BY updated_at").fetchall()
-        return pd.DataFrame(rows, columns=list(VERDICT_COLUMNS))
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM verdicts ORDER BY updated_at").fetchall()
+        return pd.DataFrame(rows, columns=list(columns))
 
     def verdicts_for(self, claims: pd.DataFrame) -> pd.DataFrame:
         """The current verdict of each claim in ``claims`` that has one (``VERDICT_COLUMNS``
@@ -229,15 +233,12 @@ class ReviewStore:
         on the same sentence of the same article under a claim_id this table no longer has
         (the sentence moved within its page), and ``carried_from`` names that claim_id.
         """
-        with self._connect() as conn:
-            columns = (*VERDICT_COLUMNS, *ANCHOR_COLUMNS)
-            rows = conn.execute(f"SELECT {', '.join(columns)} FROM verdicts ORDER BY updated_at").fetchall()
-        verdicts = pd.DataFrame(rows, columns=list(columns))
+        verdicts = self._current((*VERDICT_COLUMNS, *ANCHOR_COLUMNS))
         present = verdicts["claim_id"].isin(claims["claim_id"])
         self._fill_anchors(claims, verdicts[present & verdicts["article_id"].isna()]["claim_id"])
         own = verdicts[present].drop(columns=list(ANCHOR_COLUMNS)).assign(carried_from=None)
         orphans = verdicts[~present].dropna(subset=list(ANCHOR_COLUMNS))
-        orphans = orphans.drop_duplicates(list(ANCHOR_COLUMNS), keep="last")  # rows are oldest first
+        orphans = orphans.drop_duplicates(list(ANCHOR_COLUMNS), keep="last")  # the latest per sentence
         unreviewed = claims.loc[~claims["claim_id"].isin(own["claim_id"]), ["claim_id", *ANCHOR_COLUMNS]]
         carried = unreviewed.merge(
             orphans.rename(columns={"claim_id": "carried_from"}), on=list(ANCHOR_COLUMNS)
