@@ -18,3 +18,4 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return REPO / "data" / "raw" / "examples"
+

@@ -1,9 +1,19 @@
 """claims: find health claims in clinic web articles and flag those that need a citation."""
 __version__ = "0.1.0"
 
+#: The tables ``load`` can read from a run folder.
+TABLES = ("claims", "articles", "runs", "clusters", "duplicate_articles")
 
-def load(out_dir="data/processed"):
-    """Load a run's claims table as a pandas DataFrame with the documented dtypes."""
-    from claims.dataset import load_claims
 
-    return load_claims(out_dir)
+def load(out_dir="data/processed", table="claims"):
+    """Load one table of a run folder as a pandas DataFrame with the documented dtypes.
+
+    ``table`` is one of ``TABLES``. The tables are read from one committed generation and
+    checked against each other first (every claim's article and run exist, article claim
+    counts match), so a DatasetError means the folder is not a consistent dataset.
+    """
+    from claims.runfolder import RunFolder
+
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r} (choose from {', '.join(TABLES)})")
+    return RunFolder(out_dir).load(table)

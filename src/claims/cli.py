@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
-    run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in flows/claims_flow.py)")
+    run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in claims/scheduling.py)")
     run.add_argument("--runner", choices=("local", "dask"), default="local",
                      help="where tagging tasks run: threads of this process (default) or Dask workers")
     run.add_argument("--dask-address", default=None, metavar="ADDRESS",
@@ -61,9 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
     tag.set_defaults(handler=_tag)
 
-    ev = sub.add_parser("evaluate", help="score a run against a gold file in GUIDE.md's format")
-    ev.add_argument("gold", metavar="GOLD.jsonl")
-    ev.add_argument("--pred", default="data/processed", help="run output folder or claims table file")
+    ev = sub.add_parser("evaluate", help="score the tagger against labelled units (docs/annotation.md)")
+    ev.add_argument("gold", metavar="GOLD",
+                    help="a gold .jsonl file (its texts in articles/ beside it), a folder of real pages "
+                         "(pages.jsonl + gold.jsonl), or a folder holding several such sets")
+    ev.add_argument("--pred", default=None,
+                    help="score this run folder or claims table instead of tagging the gold set's texts")
+    ev.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
     ev.set_defaults(handler=_evaluate)
 
@@ -76,11 +80,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.claims_flow import claims_run, release_started_cluster, task_runner
-    from claims.settings import Settings
-
     from claims.dataset import DatasetError
-    from claims.output import check_output_dir
+    from claims.flow import claims_run
+    from claims.runfolder import RunFolder
+    from claims.runners import release_started_cluster, task_runner
+    from claims.settings import Settings
     from claims.sources import resolve_sources
     from claims.tagger.rules import RuleError, load_rules
 
@@ -88,7 +92,7 @@ def _run(args) -> int:
     out_dir = args.out or Settings.from_env().out_dir
     try:  # mistakes the user can fix are reported before Prefect and the model start
         load_rules(args.rules)
-        check_output_dir(Path(out_dir), args.append)
+        RunFolder(out_dir).check_writable()
     except (RuleError, DatasetError) as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return 2
@@ -194,10 +198,19 @@ def _tag(args) -> int:
 
 def _evaluate(args) -> int:
     from claims.dataset import DatasetError
-    from claims.evaluate import evaluate, format_report
+    from claims.evaluate import evaluate, evaluate_set, format_report
+    from claims.goldsets import load_gold_set
+    from claims.settings import Settings
+    from claims.tagger import Tagger
 
     try:
-        report = evaluate(args.gold, args.pred)
+        if args.pred is not None:
+            report = evaluate(args.gold, args.pred)
+        else:
+            gold = load_gold_set(args.gold)
+            if not gold.documents:
+                raise ValueError(f"{args.gold}: none of its texts is here to tag; give a run with --pred")
+            report = evaluate_set(gold, Tagger(Settings.from_env(rules_dir=args.rules)))
     except (OSError, ValueError, DatasetError) as exc:
         print(f"claims evaluate: {exc}", file=sys.stderr)
         return 2

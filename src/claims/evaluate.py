@@ -1,21 +1,26 @@
-"""Scoring a run against units labelled by the annotation guide (GUIDE.md's JSONL format).
+"""Scoring the tagger against units labelled by the spec (``docs/annotation.md``).
 
 Researchers label their own articles and measure the tagger on them, so the report says
-not only how well it did but why: each false positive and false negative comes with its
-sentence, what the tagger fired (rule ids, triggers) and what gold expected.
+not only how well it did but why: each false positive comes with the sentence that carried
+the wrong label and that sentence's own triggers and rules, each false negative with what
+gold expected.
 
 Matching follows the reference scorer: a gold unit is matched to the predicted sentences of
-the same document that contain it, that it contains, or that share at least 60% of its
-words both ways; the unit's prediction is the union of theirs. A document is named by the
-file stem of ``source`` (``seed-000.txt`` -> ``seed-000``).
+the same document that contain it or that it contains (as whole words at the start or end,
+or anywhere when the shorter text has 4+ words), or that share at least 60% of its words
+both ways; the unit's prediction is the union of theirs. A document is named by the file
+stem of ``source`` (``seed-000.txt`` -> ``seed-000``).
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+
+from claims.goldsets import GoldSet, load_gold_set, read_units
 
 LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -32,27 +37,15 @@ def doc_name(source: str) -> str:
 
 
 def read_gold(path: str | Path) -> list[dict]:
-    units = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            unit = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        missing = {"doc", "text", "labels", "needs_citation"} - unit.keys()
-        if missing:
-            raise ValueError(f"{path}:{number}: missing field(s) {', '.join(sorted(missing))}")
-        units.append(unit)
-    return units
+    return read_units(Path(path))
 
 
 def read_predictions(pred: str | Path) -> pd.DataFrame:
     path = Path(pred)
     if path.is_dir():
-        from claims.dataset import load_claims
+        from claims.runfolder import RunFolder
 
-        return load_claims(path)
+        return RunFolder(path).load("claims")
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
     if path.suffix == ".csv":
@@ -66,10 +59,31 @@ def read_predictions(pred: str | Path) -> pd.DataFrame:
     raise ValueError(f"{pred}: give a run folder or a .parquet, .csv or .jsonl claims table")
 
 
+def tag_gold_set(gold: GoldSet, tagger) -> pd.DataFrame:
+    """The tagger's claim rows for every document of ``gold`` (no Prefect, no run folder)."""
+    from claims.pipeline import analyse_many, read_source
+    from claims.settings import Settings
+    from claims.sources import Source
+
+    settings = Settings.from_env()
+    pages = [read_source(Source(str(path), "file", path), settings) for path in gold.documents.values()]
+    rows = [claim for result in analyse_many(pages, tagger, "evaluate") for claim in result.claims]
+    columns = ("source", "sentence", "claim_types", "needs_citation", "hedged", "rule_ids", "triggers")
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=list(columns))
+
+
+def _inside(short: str, long: str) -> bool:
+    """``short`` lies in ``long`` as whole words at its start or end, or anywhere if it has
+    4+ words (a two-word heading is not matched to a sentence that repeats its words)."""
+    if short == long or long.startswith(short + " ") or long.endswith(" " + short):
+        return True
+    return short.count(" ") >= 3 and f" {short} " in f" {long} "
+
+
 def _matches(g_norm: str, g_words: set, p_norm: str, p_words: set) -> bool:
     if not g_norm or not p_norm:
         return False
-    if g_norm in p_norm or p_norm in g_norm:
+    if _inside(g_norm, p_norm) or _inside(p_norm, g_norm):
         return True
     shared = len(g_words & p_words)
     return bool(g_words) and shared / len(g_words) >= MIN_SHARED and shared / max(len(p_words), 1) >= MIN_SHARED
@@ -83,8 +97,19 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 
 def evaluate(gold_path: str | Path, pred: str | Path) -> dict:
-    gold = read_gold(gold_path)
-    frame = read_predictions(pred)
+    """Score a run (folder or claims table) against a gold file."""
+    return score(read_gold(gold_path), read_predictions(pred))
+
+
+def evaluate_set(gold: GoldSet, tagger) -> dict:
+    """Tag a gold set's documents and score them; the report names documents left out."""
+    report = score(gold.units, tag_gold_set(gold, tagger))
+    report["missing_docs"] = dict(gold.missing)
+    return report
+
+
+def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
+    gold = list(gold)
     by_doc: dict[str, list[dict]] = {}
     for row in frame.to_dict("records"):
         text = str(row.get("sentence") or row.get("text") or "")
@@ -114,12 +139,15 @@ def evaluate(gold_path: str | Path, pred: str | Path) -> dict:
         _count(counts["NEEDS_CITATION"], want["needs_citation"], predicted["needs_citation"])
         _count(counts["HEDGED"], want["hedged"], predicted["hedged"])
         if want["labels"] != got or want["needs_citation"] != predicted["needs_citation"]:
+            wrong = got - want["labels"]
+            # a false positive is explained by the sentences that carried the wrong label
+            culprits = [p for p in hits if p["labels"] & wrong] or hits
             errors.append({
                 "doc": unit["doc"], "i": unit.get("i"), "text": unit["text"],
-                "false_positive": sorted(got - want["labels"]), "false_negative": sorted(want["labels"] - got),
+                "false_positive": sorted(wrong), "false_negative": sorted(want["labels"] - got),
                 "gold_needs_citation": want["needs_citation"], "pred_needs_citation": predicted["needs_citation"],
-                "rule_ids": sorted({r for p in hits for r in p["rule_ids"]}),
-                "triggers": sorted({t for p in hits for t in p["triggers"]}),
+                "rule_ids": sorted({r for p in culprits for r in p["rule_ids"]}),
+                "triggers": sorted({t for p in culprits for t in p["triggers"]}),
             })
     report = {name: _prf(*c) for name, c in counts.items()}
     report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
@@ -144,6 +172,8 @@ def format_report(report: dict) -> str:
                      f"(tp={r['tp']} fp={r['fp']} fn={r['fn']})")
     lines.append(f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
                  f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}")
+    for doc, why in report.get("missing_docs", {}).items():
+        lines.append(f"left out: {doc}: {why}")
     for kind, key in (("false positives", "false_positive"), ("false negatives", "false_negative")):
         rows = [e for e in report["errors"] if e[key]]
         lines.append(f"\n{kind} ({len(rows)}):")

@@ -6,35 +6,34 @@ article that cannot be read, extracted or tagged becomes an articles row with st
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from claims.dataset import article_id, atomic_write, claim_id
-from claims.document import Document, Sentence
+from claims.dataset import article_id, claim_id
+from claims.document import Sentence
 from claims.extract import extract
 from claims.fetch import Fetcher, FetchResult, read_file
+from claims.runfolder import ArticleRow, ArticleText, ClaimRow
 from claims.sentences import split_document
 from claims.settings import Settings
 from claims.sources import Source
 from claims.tagger import Tag, Tagger
 
 log = logging.getLogger(__name__)
-TEXTS_DIR = "texts"
 
 
 @dataclass
 class ArticleResult:
     """What one source contributes: its articles row, its claim rows, and its text."""
 
-    article: dict
-    claims: list[dict] = field(default_factory=list)
-    document: Document | None = None
+    article: ArticleRow
+    claims: list[ClaimRow] = field(default_factory=list)
+    text: ArticleText | None = None
 
 
 _TAGGER_LOCK = threading.Lock()
@@ -63,6 +62,20 @@ get_tagger.cache_info = _load_tagger.cache_info  # type: ignore[attr-defined]
 def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
     """One fetcher per process and settings, so its per-host limits cover every caller."""
     return Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh)
+
+
+def read_pages(sources: Sequence[Source], settings: Settings, refresh: bool) -> Iterator[FetchResult]:
+    """Files and invalid sources in the given order, then web pages as they arrive (one
+    polite fetcher for them all, so per-host limits hold across the whole run)."""
+    urls = []
+    for source in sources:
+        if source.kind == "url":
+            urls.append(source.given)
+        else:
+            yield read_source(source, settings, refresh)
+    if urls:
+        with Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh) as fetcher:
+            yield from fetcher.fetch_many(urls)
 
 
 def read_source(source: Source, settings: Settings, refresh: bool = False) -> FetchResult:
@@ -100,15 +113,14 @@ def _split(fetched: FetchResult, run_id: str) -> tuple[ArticleResult, list[Sente
     try:
         document = extract(fetched.text or "", fetched.content_type or "text/plain", fetched.url)
         if not document.blocks:
-            result.article.update(status="skipped", error="no article text found on the page")
-            result.document = document
+            result.article = replace(result.article, status="skipped", error="no article text found on the page")
             return result, None
         sentences = split_document(document)
     except Exception as exc:  # a hostile page must not stop the other 999
         _failed(fetched, result, exc)
         return result, None
-    result.document = document
-    result.article["title"] = document.title
+    result.text = ArticleText.of(result.article.article_id, fetched.source, document)
+    result.article = replace(result.article, title=document.title)
     return result, sentences
 
 
@@ -122,98 +134,71 @@ def _tag_alone(fetched: FetchResult, result: ArticleResult, sentences: list[Sent
 
 def _failed(fetched: FetchResult, result: ArticleResult, exc: Exception) -> None:
     log.exception("could not analyse %s", fetched.source)
-    result.article.update(status="error", error=f"{type(exc).__name__} while analysing: {exc}", title=None)
-    result.document = None
+    result.article = replace(result.article, status="error", error=f"{type(exc).__name__} while analysing: {exc}",
+                             title=None)
+    result.text = None
 
 
 def _add_claims(
     fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tags: list[Tag], tagger: Tagger, run_id: str
 ) -> None:
-    article = result.article
     result.claims = [
-        claim_row(fetched, article, i, sentence, tag, tagger, run_id)
+        claim_row(fetched, result.article, i, sentence, tag, tagger, run_id)
         for i, (sentence, tag) in enumerate(zip(sentences, tags))
         if tag.is_claim
     ]
-    article.update(
+    result.article = replace(
+        result.article,
         n_sentences=len(sentences),
         n_claims=len(result.claims),
-        n_needs_citation=sum(row["needs_citation"] for row in result.claims),
+        n_needs_citation=sum(row.needs_citation for row in result.claims),
     )
 
 
+#: ClaimRow fields the tagger's Tag supplies under the same names (the claim types and
+#: their flags, triggers, hedges, citations, red flags, priority, reasons, ...).
+_TAG_ATTRIBUTES = {f.name for f in fields(Tag)} | set(dir(Tag))
+_TAG_FIELDS = tuple(f.name for f in fields(ClaimRow) if f.name in _TAG_ATTRIBUTES)
+
+
 def claim_row(
-    fetched: FetchResult, article: dict, index: int, sentence: Sentence, tag: Tag, tagger: Tagger, run_id: str
-) -> dict:
-    return {
-        "claim_id": claim_id(fetched.source, index, sentence.text),
-        "article_id": article["article_id"],
-        "source": fetched.source,
-        "url": fetched.url,
-        "title": article["title"],
-        "section": sentence.section,
-        "sentence_index": index,
-        "char_start": sentence.start,
-        "char_end": sentence.end,
-        "sentence": sentence.text,
-        "claim_types": tag.claim_types,
-        "efficacy": "EFFICACY" in tag.claim_types,
-        "safety": "SAFETY" in tag.claim_types,
-        "mechanism": "MECHANISM" in tag.claim_types,
-        "triggers": tag.triggers,
-        "rule_ids": tag.rule_ids,
-        "hedged": tag.hedged,
-        "hedge_cues": tag.hedge_cues,
-        "cited": tag.cited,
-        "citations": tag.citations,
-        "vague_authority": tag.vague_authority,
-        "red_flags": tag.red_flags,
-        "needs_citation": tag.needs_citation,
-        "priority": tag.priority,
-        "reasons": tag.reasons,
-        "interventions": tag.interventions,
-        "conditions": tag.conditions,
-        "cluster_id": None,
-        "run_id": run_id,
-        "rules_version": tagger.rules_version,
-        "model": tagger.model,
-    }
+    fetched: FetchResult, article: ArticleRow, index: int, sentence: Sentence, tag: Tag, tagger: Tagger, run_id: str
+) -> ClaimRow:
+    return ClaimRow(
+        **{name: getattr(tag, name) for name in _TAG_FIELDS},
+        claim_id=claim_id(fetched.source, index, sentence.text),
+        article_id=article.article_id,
+        source=fetched.source,
+        url=fetched.url,
+        title=article.title,
+        section=sentence.section,
+        sentence_index=index,
+        char_start=sentence.start,
+        char_end=sentence.end,
+        sentence=sentence.text,
+        cluster_id=None,
+        run_id=run_id,
+        rules_version=tagger.rules_version,
+        model=tagger.model,
+    )
 
 
-def save_article_text(out_dir: Path, result: ArticleResult) -> None:
-    """Keep the article's text beside the dataset so a reviewer sees each claim in context."""
-    doc = result.document
-    if doc is None:
-        return
-    record = {
-        "article_id": result.article["article_id"],
-        "source": result.article["source"],
-        "title": doc.title,
-        "canonical_url": doc.canonical_url,
-        "published": doc.published,
-        "text": doc.text,
-        "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in doc.blocks],
-    }
-    path = out_dir / TEXTS_DIR / f"{result.article['article_id']}.json"
-    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8"))
-
-
-def article_row(fetched: FetchResult, run_id: str) -> dict:
+def article_row(fetched: FetchResult, run_id: str) -> ArticleRow:
     """The articles row of one source before analysis (also used for chunks that failed)."""
-    return {
-        "article_id": article_id(fetched.source),
-        "source": fetched.source,
-        "url": fetched.url,
-        "status": fetched.status,
-        "error": fetched.error,
-        "title": None,
-        "fetched_at": fetched.fetched_at,
-        "content_sha256": fetched.content_sha256,
-        "n_sentences": 0,
-        "n_claims": 0,
-        "n_needs_citation": 0,
-        "run_id": run_id,
-    }
+    return ArticleRow(
+        article_id=article_id(fetched.source),
+        source=fetched.source,
+        url=fetched.url,
+        status=fetched.status,
+        error=fetched.error,
+        title=None,
+        fetched_at=fetched.fetched_at,
+        content_sha256=fetched.content_sha256,
+        n_sentences=0,
+        n_claims=0,
+        n_needs_citation=0,
+        run_id=run_id,
+    )
 
 
 def now_iso() -> str:

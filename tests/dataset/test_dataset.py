@@ -3,14 +3,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from claims.dataset import (
-    CLAIMS_FILE,
-    DatasetError,
-    claim_id,
-    load_claims,
-    write_table,
-)
+from claims.dataset import DatasetError, claim_id, read_parquet, to_arrow, validate
 from claims.dataset.schema import CLAIMS
+
+CLAIMS_FILE = "claims.parquet"
+
+
+def write_table(frame, out_dir, name):
+    """Validate, then write atomically: what the run folder does with each table."""
+    from claims.atomic import atomic_write
+
+    arrow = to_arrow(validate(frame, "claims"), "claims")
+    atomic_write(out_dir / name, lambda tmp: pq.write_table(arrow, tmp))
+
+
+def load_claims(out_dir):
+    return read_parquet(out_dir / CLAIMS_FILE, "claims")
 
 
 def _row(**overrides):

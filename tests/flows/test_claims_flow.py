@@ -1,15 +1,13 @@
 """The whole flow on a real Prefect server, fetching from a real local HTTP server."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from werkzeug import Response
 
 from claims import load
-from claims.dataset import load_articles, load_runs
-from flows.claims_flow import claims_run
+from claims.flow import claims_run
+from claims.runfolder import RunFolder
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +59,7 @@ def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fet
                pages["empty.html"], pages["flaky.html"], pages["local"], "ftp://files.example/x.html"]
     counts = claims_run(sources=sources, out_dir=str(out), chunk_size=3)
 
-    articles = load_articles(out).set_index("source")
+    articles = load(out, "articles").set_index("source")
     status = articles["status"].to_dict()
     assert status[pages["article.html"]] == "ok"
     assert status[pages["flaky.html"]] == "ok"  # 503 then 200: retried
@@ -83,12 +81,12 @@ def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fet
     assert flagged["needs_citation"] and flagged["priority"] == "high"
     assert "no side effects" in flagged["red_flags"]
     # offsets slice the stored article text back to the sentence
-    text = json.loads((out / "texts" / f"{cited['article_id']}.json").read_text())["text"]
+    text = RunFolder(out).text(cited["article_id"]).text
     for row in page.itertuples():
         assert text[row.char_start:row.char_end] == row.sentence
     csv = pd.read_csv(out / "claims.csv")
     assert len(csv) == len(claims)
-    assert len(load_runs(out)) == 1
+    assert len(load(out, "runs")) == 1
 
 
 def test_rerun_is_idempotent_and_append_adds_without_duplicates(prefect_server, fast_fetching, pages, tmp_path):
@@ -98,14 +96,14 @@ def test_rerun_is_idempotent_and_append_adds_without_duplicates(prefect_server, 
     claims_run(sources=[pages["article.html"]], out_dir=str(out))
     again = load(out)
     assert sorted(again["claim_id"]) == sorted(first["claim_id"])
-    assert len(load_runs(out)) == 2
+    assert len(load(out, "runs")) == 2
 
     claims_run(sources=[pages["local"], pages["article.html"]], out_dir=str(out), append=True)
     appended = load(out)
     assert appended["claim_id"].is_unique
     assert set(first["claim_id"]) <= set(appended["claim_id"])
     assert set(appended["source"]) == {pages["article.html"], pages["local"]}
-    assert len(load_articles(out)) == 2
+    assert len(load(out, "articles")) == 2
 
     claims_run(sources=[pages["local"]], out_dir=str(out))  # without --append: replaced
     assert set(load(out)["source"]) == {pages["local"]}
@@ -122,20 +120,20 @@ def test_cli_exits_non_zero_only_when_every_source_failed(prefect_server, fast_f
 def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
     prefect_server, fast_fetching, pages, tmp_path, monkeypatch
 ):
-    import flows.claims_flow as claims_flow
+    from claims.runfolder import ArticleText
 
-    real_save = claims_flow.save_article_text
+    real_write = ArticleText.write
 
-    def disk_full_for_the_local_file(out_dir, result):
-        if result.article["source"] == pages["local"]:
+    def disk_full_for_the_local_file(text, path):
+        if text.source == pages["local"]:
             raise OSError("No space left on device")
-        real_save(out_dir, result)
+        real_write(text, path)
 
-    monkeypatch.setattr(claims_flow, "save_article_text", disk_full_for_the_local_file)
+    monkeypatch.setattr(ArticleText, "write", disk_full_for_the_local_file)
     out = tmp_path / "out"
     counts = claims_run(sources=[pages["local"], pages["article.html"]], out_dir=str(out), chunk_size=1)
 
-    articles = load_articles(out).set_index("source")
+    articles = load(out, "articles").set_index("source")
     assert articles.loc[pages["local"], "status"] == "error"
     assert "No space left on device" in articles.loc[pages["local"], "error"]
     assert articles.loc[pages["article.html"], "status"] == "ok"
@@ -146,9 +144,9 @@ def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
 
 @pytest.mark.parametrize("total, most, slots", [(2000, 100, 2), (37, 20, 2), (7, 3, 4), (5, 1, 2), (0, 20, 2)])
 def test_chunks_keep_order_and_shrink_towards_the_end(total, most, slots):
-    from flows.claims_flow import MIN_CHUNK, _chunks
+    from claims.scheduling import MIN_CHUNK, chunks as make_chunks
 
-    chunks = list(_chunks(iter(range(total)), total, most, slots))
+    chunks = list(make_chunks(iter(range(total)), total, most, slots))
     assert [page for chunk in chunks for page in chunk] == list(range(total))
     sizes = [len(chunk) for chunk in chunks]
     assert all(1 <= size <= most for size in sizes)
@@ -162,7 +160,7 @@ def test_a_slow_chunk_does_not_hold_back_the_next_ones(prefect_server, tmp_path,
     chunks oldest-first would never send the fourth (and the run would stall)."""
     import threading
 
-    import flows.claims_flow as claims_flow
+    import claims.flow as claims_flow
 
     files = []
     for i in range(4):
@@ -180,7 +178,7 @@ def test_a_slow_chunk_does_not_hold_back_the_next_ones(prefect_server, tmp_path,
         return results
 
     monkeypatch.setattr(claims_flow, "analyse_many", first_waits_for_last)
-    monkeypatch.setattr(claims_flow, "_task_slots", lambda: 1)  # so CHUNKS_PER_SLOT chunks in flight
+    monkeypatch.setattr(claims_flow, "task_slots", lambda runner: 1)  # so CHUNKS_PER_SLOT chunks in flight
     counts = claims_run(sources=[str(f) for f in files], out_dir=str(tmp_path / "out"), chunk_size=1)
     assert counts["n_ok"] == 4 and last_tagged.is_set()
 

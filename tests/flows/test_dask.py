@@ -21,7 +21,7 @@ PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
 
 @pytest.fixture(scope="module")
 def cluster():
-    from flows.claims_flow import local_cluster
+    from claims.runners import local_cluster
 
     with local_cluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster:
         yield cluster
@@ -71,20 +71,20 @@ def _frames(out) -> dict[str, pd.DataFrame]:
 def _pages_held_when_the_dataset_is_written(monkeypatch, sources: list[str]) -> list[int]:
     """Counts, taken in the flow's process once tagging is over, of the pages read from
     ``sources`` (or files under them) that are still held in memory."""
-    import flows.claims_flow as claims_flow
+    from claims.runfolder import RunFolder
 
     counts = []
-    read_parts = claims_flow.read_parts
+    commit = RunFolder.commit
 
-    def counting(parts):
+    def counting(folder, begun, run):
         gc.collect()
         counts.append(sum(
             isinstance(o, FetchResult) and o.text is not None and o.source.startswith(tuple(sources))
             for o in gc.get_objects()
         ))
-        return read_parts(parts)
+        return commit(folder, begun, run)
 
-    monkeypatch.setattr(claims_flow, "read_parts", counting)
+    monkeypatch.setattr(RunFolder, "commit", counting)
     return counts
 
 
@@ -197,7 +197,7 @@ class _ClusterStub:
 
 
 def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
-    import flows.claims_flow as claims_flow
+    import claims.runners as claims_flow
 
     made, started = [], threading.Event()
 
@@ -219,7 +219,7 @@ def test_a_local_cluster_started_ahead_is_the_one_its_run_takes(monkeypatch):
 
 
 def test_a_local_cluster_no_run_took_is_closed_on_release(monkeypatch):
-    import flows.claims_flow as claims_flow
+    import claims.runners as claims_flow
 
     made = []
     monkeypatch.setattr(claims_flow, "local_cluster", lambda **kwargs: made.append(_ClusterStub()) or made[-1])

@@ -9,7 +9,7 @@ from werkzeug import Response
 
 from claims import load
 from claims.cli import main
-from claims.dataset import load_articles
+
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def test_every_fault_gets_its_status_and_the_rest_is_written(prefect_server, fas
 
     assert main(["run", *urls.values(), "--out", str(out)]) == 0
 
-    articles = load_articles(out).set_index("source")
+    articles = load(out, "articles").set_index("source")
     def row(name):
         return articles.loc[urls[name]]
     assert row("stall.html")["status"] == "error" and "timeout" in row("stall.html")["error"].lower()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.dataset.schema import data_dictionary
+from claims.runfolder import data_dictionary
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
@@ -24,7 +24,7 @@ def test_set_up_commands_are_the_ones_ci_runs():
 
 @pytest.mark.slow
 def test_analysis_examples_run_on_a_fresh_run(prefect_server, fast_fetching, examples_dir, tmp_path, monkeypatch, capsys):
-    from flows.claims_flow import claims_run
+    from claims.flow import claims_run
 
     out = tmp_path / "processed"
     claims_run(sources=[str(examples_dir)], out_dir=str(out))

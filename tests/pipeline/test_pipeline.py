@@ -18,21 +18,21 @@ def test_analyse_turns_a_page_into_rows_with_exact_offsets():
                        text="<html><body><article><h2>Results</h2><p>TMS relieves depression for many. "
                             "It is completely safe.</p></article></body></html>")
     result = analyse(page, get_tagger(Settings()), run_id="r1")
-    assert result.article["status"] == "ok" and result.article["n_claims"] == 2
-    text = result.document.text
+    assert result.article.status == "ok" and result.article.n_claims == 2
+    text = result.text.text
     for row in result.claims:
-        assert text[row["char_start"]:row["char_end"]] == row["sentence"]
-        assert row["section"] == "Results" and row["run_id"] == "r1"
+        assert text[row.char_start:row.char_end] == row.sentence
+        assert row.section == "Results" and row.run_id == "r1"
 
 
 def test_analyse_reports_instead_of_raising():
     tagger = get_tagger(Settings())
     failed = analyse(FetchResult(source="x", status="error", error="HTTP 500"), tagger, "r")
-    assert failed.article["status"] == "error" and failed.article["error"] == "HTTP 500" and not failed.claims
+    assert failed.article.status == "error" and failed.article.error == "HTTP 500" and not failed.claims
     empty = analyse(FetchResult(source="y", status="ok", content_type="text/html", text="<html></html>"), tagger, "r")
-    assert empty.article["status"] == "skipped" and "no article text" in empty.article["error"]
+    assert empty.article.status == "skipped" and "no article text" in empty.article.error
     binary = analyse(FetchResult(source="z", status="ok", content_type="application/pdf", text="%PDF"), tagger, "r")
-    assert binary.article["status"] == "error" and "UnsupportedContentType" in binary.article["error"]
+    assert binary.article.status == "error" and "UnsupportedContentType" in binary.article.error
 
 
 def _page(source: str, body: str) -> FetchResult:
@@ -49,7 +49,7 @@ def test_pages_tagged_together_get_the_rows_they_get_alone():
     alone = [analyse(page, tagger, "r") for page in pages]
     assert [r.article for r in together] == [r.article for r in alone]
     assert [r.claims for r in together] == [r.claims for r in alone]
-    assert sum(r.article["n_claims"] for r in together) == 12 * 3
+    assert sum(r.article.n_claims for r in together) == 12 * 3
 
 
 def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
@@ -64,6 +64,6 @@ def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
     monkeypatch.setattr(tagger, "_decide_article", broken_on_one)
     results = analyse_many([_page("good.example", "Ketamine eases pain."), _page("bad.example", "Ketamine is safe."),
                             _page("fine.example", "TMS relieves depression.")], tagger, "r")
-    assert [r.article["status"] for r in results] == ["ok", "error", "ok"]
-    assert "RecursionError" in results[1].article["error"] and not results[1].claims
-    assert results[0].article["n_claims"] == 1 and results[2].article["n_claims"] == 1
+    assert [r.article.status for r in results] == ["ok", "error", "ok"]
+    assert "RecursionError" in results[1].article.error and not results[1].claims
+    assert results[0].article.n_claims == 1 and results[2].article.n_claims == 1

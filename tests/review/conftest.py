@@ -1,17 +1,19 @@
 """A tiny run-folder generator, so the review app is tested without the pipeline.
 
-It writes what ``claims run`` writes for the app (claims.parquet, articles.parquet and
-texts/<article_id>.json) from a few invented articles. Claims name their sentence by text; the
+It commits what ``claims run`` commits for the app (claims, articles and texts) through the
+run folder's own API, from a few invented articles. Claims name their sentence by text; the
 generator finds its offsets, so the fixture cannot drift out of step with the article texts.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from runhelpers import article_row, claim_row, commit_run
+
+from claims.document import Block
+from claims.runfolder import ArticleText
 
 HOSTILE_SENTENCE = "<script>alert(1)</script> Our drip cures <b>bold</b> fatigue for good."
 HOSTILE_TITLE = "<b>bold</b> Drip Bar<script>window.__pwned = 1; document.title = 'pwned'</script>"
@@ -83,38 +85,37 @@ def build_run(
     run_id: str = "run-1",
     articles: dict[str, tuple[str, str, list[tuple[str, str]]]] | None = None,
 ) -> Path:
-    """Write a run folder; texts/ holds every article except "a3" (to test a missing text)."""
+    """Commit a run through the run folder; every article but "a3" gets its text (to test a
+    missing one). Each call is a new plain run, as ``claims run`` would make."""
     articles = ARTICLES if articles is None else articles
     claims = CLAIMS if claims is None else claims
-    (out_dir / "texts").mkdir(parents=True, exist_ok=True)
     texts = {}
-    for article_id, (_, _, blocks) in articles.items():
+    stored = []
+    for article_id, (title, url, blocks) in articles.items():
         text, spans, position = "", [], 0
         for kind, block in blocks:
             if text:
                 text += "\n\n"
                 position += 2
-            spans.append({"kind": kind, "start": position, "end": position + len(block)})
+            spans.append(Block(kind, position, position + len(block)))
             text += block
             position += len(block)
         texts[article_id] = text
         if article_id != "a3":
-            payload = {"article_id": article_id, "text": text, "blocks": spans}
-            (out_dir / "texts" / f"{article_id}.json").write_text(json.dumps(payload), encoding="utf-8")
+            stored.append(ArticleText(article_id, url, text, tuple(spans), title))
     rows = []
     for index, claim in enumerate(claims):
         title, url, _ = articles[str(claim["article_id"])]
         start = texts[str(claim["article_id"])].find(str(claim["sentence"]))
-        rows.append({
-            "source": url, "url": url, "title": title, "sentence_index": index,
-            "char_start": max(start, 0), "char_end": max(start, 0) + len(str(claim["sentence"])),
-            "run_id": run_id, "rules_version": "test-rules", "model": "none", **claim,
-        })
-    pd.DataFrame(rows).to_parquet(out_dir / "claims.parquet")
-    pd.DataFrame([
-        {"article_id": a, "source": url, "url": url, "status": "ok", "error": None, "title": title}
-        for a, (title, url, _) in articles.items()
-    ]).to_parquet(out_dir / "articles.parquet")
+        rows.append(claim_row(url, index, str(claim["sentence"]), **{
+            "url": url, "title": title, "char_start": max(start, 0),
+            "char_end": max(start, 0) + len(str(claim["sentence"])), "run_id": run_id,
+            "rules_version": "test-rules", "model": "none",
+            **{name: value for name, value in claim.items() if name != "sentence"},
+        }))
+    article_rows = [article_row(url, article_id=a, url=url, title=title, run_id=run_id)
+                    for a, (title, url, _) in articles.items()]
+    commit_run(out_dir, [(article_rows, rows)], run_id=run_id, texts=stored)
     return out_dir
 
 

@@ -71,7 +71,7 @@ def test_each_filter_narrows_the_list(app: AppTest, key: str, values: list[str],
 def test_article_filter_offers_titles_as_plain_options(app: AppTest) -> None:
     articles = app.multiselect(key="f_articles")
     assert articles.options[0] == "Ketamine Infusions at Example Clinic"
-    assert "<b>bold</b> Drip Bar" in articles.options[1]  # a widget option is text, never markup
+    assert any("<b>bold</b> Drip Bar" in option for option in articles.options)  # text, never markup
 
 
 def test_search_and_needs_citation_toggle(app: AppTest) -> None:
@@ -171,7 +171,7 @@ def test_a_folder_without_a_run_shows_an_error(tmp_path: Path, monkeypatch: pyte
     app = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
     app.run()
     assert not app.exception
-    assert "claims.parquet not found" in app.error[0].value
+    assert "no dataset here" in app.error[0].value
 
 
 def test_verdicts_clicked_in_the_app_follow_their_sentence_into_the_next_run(

@@ -7,5 +7,5 @@ from claims.review import LaunchError, launch
 
 
 def test_launch_without_a_run_is_refused_with_the_reason(tmp_path: Path) -> None:
-    with pytest.raises(LaunchError, match="has no claims.parquet"):
+    with pytest.raises(LaunchError, match="holds no dataset"):
         launch(str(tmp_path))

@@ -18,20 +18,13 @@ import pandas as pd
 from claims.clusters.grouping import group_by_representative
 from claims.clusters.normalize import Normalizer, default_normalizer
 from claims.clusters.sites import site_of
+from claims.dataset.schema import CLUSTERS
 
 log = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("claim_id", "article_id", "source", "url", "sentence", "claim_types", "red_flags")
-CLUSTER_COLUMNS = (
-    "cluster_id",
-    "representative",
-    "size",
-    "n_sites",
-    "claim_types",
-    "red_flags",
-    "first_seen",
-    "last_seen",
-)
+#: The clusters table's columns, from the dataset contract.
+CLUSTER_COLUMNS = tuple(c.name for c in CLUSTERS)
 
 #: Verified overlap (Jaccard over tokens and adjacent pairs) needed to join a cluster.
 #: Chosen on data/paraphrase/pairs.jsonl; see benchmarks/clusters.py.

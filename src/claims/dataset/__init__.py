@@ -1,13 +1,13 @@
-"""Reading and writing the output dataset: claims, articles and runs tables.
+"""The dataset contract in use: ids, and tables checked against ``schema.py``.
 
-Writes are atomic (a temporary file in the same folder, then ``os.replace``), so a crash
-leaves the previous complete file, never half of one. Every table is validated against
-``schema.py`` on write and on load; a broken file raises ``DatasetError`` naming the file and
-the column.
+Every table of a run folder is validated here on its way to disk and on its way back:
+a broken file raises ``DatasetError`` naming the table and the column. Where the tables
+live is the run folder's business (``claims.runfolder``), not this module's.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -16,29 +16,11 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claims.atomic import atomic_write
-from claims.dataset.schema import (
-    ARTICLES,
-    ARTICLES_SCHEMA,
-    CLAIMS,
-    CLAIMS_SCHEMA,
-    RUNS,
-    RUNS_SCHEMA,
-    Col,
-    arrow_schema,
-    pandas_dtypes,
-)
-
-CLAIMS_FILE, ARTICLES_FILE, RUNS_FILE, CSV_FILE = "claims.parquet", "articles.parquet", "runs.parquet", "claims.csv"
-TABLES = {
-    CLAIMS_FILE: (CLAIMS, CLAIMS_SCHEMA),
-    ARTICLES_FILE: (ARTICLES, ARTICLES_SCHEMA),
-    RUNS_FILE: (RUNS, RUNS_SCHEMA),
-}
+from claims.dataset.schema import TABLES, Col, arrow_schema, empty_frame, pandas_dtypes
 
 
 class DatasetError(ValueError):
-    """An output file does not match the dataset contract."""
+    """A table does not match the dataset contract, or a run folder is inconsistent."""
 
 
 def article_id(source: str) -> str:
@@ -48,6 +30,14 @@ def article_id(source: str) -> str:
 def claim_id(source: str, sentence_index: int, sentence: str) -> str:
     key = f"{source}\x1f{sentence_index}\x1f{sentence}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def columns(table: str) -> tuple[Col, ...]:
+    return TABLES[table][0]
+
+
+def arrow_schema_of(table: str) -> pa.Schema:
+    return arrow_schema(columns(table))
 
 
 def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
@@ -68,6 +58,7 @@ def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
 
 
 def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` conformed to ``table``'s contract, or DatasetError naming the column."""
     cols, schema = TABLES[table]
     frame = conform(frame, cols)
     try:
@@ -78,18 +69,26 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         raise DatasetError(f"{table}: column {name!r} breaks the dataset contract: {exc}") from None
 
 
-def write_table(frame: pd.DataFrame, out_dir: Path, table: str) -> pd.DataFrame:
-    cols, _ = TABLES[table]
-    frame = validate(frame, table)
-    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(cols), preserve_index=False)
-    atomic_write(out_dir / table, lambda tmp: pq.write_table(arrow, tmp))
-    return frame
+def frame_of(rows: list, table: str) -> pd.DataFrame:
+    """Typed records (``claims.runfolder.records``) or dicts as a validated frame."""
+    cols = columns(table)
+    if not rows:
+        return validate(empty_frame(cols), table)
+    if not isinstance(rows[0], dict):
+        names = [f.name for f in fields(rows[0])]
+        rows = [dict(zip(names, (getattr(row, n) for n in names))) for row in rows]
+    return validate(pd.DataFrame(rows), table)
 
 
-def read_table(out_dir: str | Path, table: str) -> pd.DataFrame:
-    path = Path(out_dir) / table
+def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+    """A validated frame as an Arrow table with the contract's schema."""
+    return pa.Table.from_pandas(frame, schema=arrow_schema_of(table), preserve_index=False)
+
+
+def read_parquet(path: Path, table: str) -> pd.DataFrame:
+    """A Parquet file read back and checked against ``table``'s contract."""
     if not path.is_file():
-        raise DatasetError(f"{path}: no such file (has `claims run` written to {Path(out_dir)}?)")
+        raise DatasetError(f"{path}: no such file")
     try:
         frame = pq.read_table(path).to_pandas()
     except (pa.ArrowException, OSError) as exc:
@@ -100,16 +99,12 @@ def read_table(out_dir: str | Path, table: str) -> pd.DataFrame:
         raise DatasetError(f"{path}: {exc}") from None
 
 
-def load_claims(out_dir: str | Path = "data/processed") -> pd.DataFrame:
-    return read_table(out_dir, CLAIMS_FILE)
-
-
-def load_articles(out_dir: str | Path = "data/processed") -> pd.DataFrame:
-    return read_table(out_dir, ARTICLES_FILE)
-
-
-def load_runs(out_dir: str | Path = "data/processed") -> pd.DataFrame:
-    return read_table(out_dir, RUNS_FILE)
+def read_arrow(path: Path, table: str) -> pa.Table:
+    """A Parquet file as Arrow with the contract's schema (rows are checked again on write)."""
+    try:
+        return pq.read_table(path, schema=arrow_schema_of(table))
+    except (pa.ArrowException, OSError) as exc:
+        raise DatasetError(f"{path}: not a {table} table this version can read: {exc}") from None
 
 
 def _as_list(value):

@@ -6,7 +6,7 @@ on load. Change a column here and all four follow.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 
 import pandas as pd
 import pandera.pandas as pa
@@ -101,6 +101,20 @@ _ARROW = {
 _PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", "list": "object"}
 
 
+_PYTHON = {"str": str, "int": int, "bool": bool, "float": float, "list": list}
+
+
+def record_type(name: str, cols: tuple[Col, ...]) -> type:
+    """A frozen dataclass with one field per column, in contract order: the typed row that
+    code builds instead of a dict spelling the columns again."""
+    return make_dataclass(
+        name,
+        [(c.name, _PYTHON[c.kind] | None if c.nullable else _PYTHON[c.kind]) for c in cols],
+        frozen=True,
+        slots=True,
+    )
+
+
 def arrow_schema(cols: tuple[Col, ...]) -> pa_arrow.Schema:
     return pa_arrow.schema([pa_arrow.field(c.name, _ARROW[c.kind], nullable=c.nullable) for c in cols])
 
@@ -138,16 +152,11 @@ def pandera_schema(cols: tuple[Col, ...], table: str, unique: str | None = None)
     )
 
 
-CLAIMS_SCHEMA = pandera_schema(CLAIMS, "claims", unique="claim_id")
-ARTICLES_SCHEMA = pandera_schema(ARTICLES, "articles", unique="article_id")
-RUNS_SCHEMA = pandera_schema(RUNS, "runs", unique="run_id")
-
-
 def empty_frame(cols: tuple[Col, ...]) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=_PANDAS[c.kind]) for c in cols})
 
 
-CLUSTERS_DOC = (
+CLUSTERS = (
     Col("cluster_id", "str", False, "Cluster id (stable for the same member wordings); joins to claims.cluster_id."),
     Col("representative", "str", False, "The most repeated wording in the cluster."),
     Col("size", "int", False, "Claim sentences in the cluster."),
@@ -158,30 +167,21 @@ CLUSTERS_DOC = (
     Col("last_seen", "str", False, "Latest run time a member was seen."),
 )
 
-DUPLICATES_DOC = (
+DUPLICATES = (
     Col("article_id_a", "str", False, "One article of a near-duplicate pair (the smaller id)."),
     Col("article_id_b", "str", False, "The other article."),
     Col("similarity", "float", False, "Jaccard similarity of their normalized 3-word runs (0.5 and up)."),
 )
 
-FILES = (
-    ("claims.parquet", "one row per sentence carrying at least one claim type (claims.csv: same rows, lists joined by \"; \")", CLAIMS),
-    ("articles.parquet", "one row per source, whatever happened to it", ARTICLES),
-    ("runs.parquet", "one row per run", RUNS),
-    ("clusters.parquet", "one row per group of sentences making the same claim", CLUSTERS_DOC),
-    ("duplicate_articles.parquet", "one row per pair of articles copied from one another, whole", DUPLICATES_DOC),
-)
-
-
-def data_dictionary() -> str:
-    """The README's data dictionary, generated from the contract above."""
-    parts = []
-    for name, what, cols in FILES:
-        parts.append(f"#### `{name}`: {what}\n\n| column | type | null | meaning |\n|---|---|---|---|")
-        parts += [f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in cols]
-        parts.append("")
-    return "\n".join(parts).rstrip() + "\n"
-
-
-if __name__ == "__main__":
-    print(data_dictionary(), end="")
+#: Every table of a run folder by name: its columns and its pandera check (``unique`` names
+#: the key column whose values may not repeat).
+TABLES: dict[str, tuple[tuple[Col, ...], pa.DataFrameSchema]] = {
+    name: (cols, pandera_schema(cols, name, unique=unique))
+    for name, cols, unique in (
+        ("claims", CLAIMS, "claim_id"),
+        ("articles", ARTICLES, "article_id"),
+        ("runs", RUNS, "run_id"),
+        ("clusters", CLUSTERS, "cluster_id"),
+        ("duplicate_articles", DUPLICATES, None),
+    )
+}

@@ -21,14 +21,13 @@ import streamlit as st
 from claims.document import Document
 from claims.review import data, render
 from claims.review.store import VERDICTS, ReviewStore
+from claims.runfolder import RunFolder
 from claims.settings import Settings
 
 #: Claims shown per page (proposed setting ``review_page_size``).
 PAGE_SIZE = 20
 #: Characters of article text shown around a claim (proposed setting ``review_context_chars``).
 CONTEXT_CHARS = render.DEFAULT_CONTEXT_CHARS
-#: File name of the CSV export, downloaded or written into the run folder.
-EXPORT_NAME = "reviews.csv"
 VERDICT_LABELS = {
     "supported": "Supported", "unsupported": "Unsupported", "needs_source": "Needs source", "not_a_claim": "Not a claim",
 }
@@ -36,21 +35,14 @@ STATE_LABELS = {data.UNREVIEWED: "Unreviewed", **VERDICT_LABELS}
 _SAVE_ERROR = "save_error"
 
 
-def _stamp(path: Path) -> int:
-    """Modification time used as a cache key, so a new run's files are read again."""
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
-def _load_claims(out_dir: str, stamp: int) -> pd.DataFrame:
+def _load_claims(out_dir: str, stamp: str) -> pd.DataFrame:
+    """``stamp`` (``data.stamp``) changes with each commit, so a new run is read again."""
     return data.load_claims(out_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _load_text(out_dir: str, article_id: str, stamp: int) -> Document | None:
+def _load_text(out_dir: str, article_id: str, stamp: str) -> Document | None:
     return data.load_article_text(out_dir, article_id)
 
 
@@ -135,12 +127,12 @@ def _export(store: ReviewStore, claims: pd.DataFrame, out_dir: Path) -> None:
     download.download_button(
         "Download reviewed claims (CSV)",
         data=lambda: store.export_frame(claims).to_csv(index=False),
-        file_name=EXPORT_NAME,
+        file_name=RunFolder(out_dir).reviews_export.name,
         mime="text/csv",
         key="download",
     )
-    if write.button(f"Save {EXPORT_NAME} in the run folder", key="export"):
-        target = out_dir / EXPORT_NAME
+    target = RunFolder(out_dir).reviews_export
+    if write.button(f"Save {target.name} in the run folder", key="export"):
         try:
             count = store.export_csv(claims, target)
         except (OSError, sqlite3.Error) as exc:
@@ -174,7 +166,7 @@ def _when(updated_at: str) -> str:
 def _claim_card(claim: pd.Series, store: ReviewStore, reviewed: pd.DataFrame, out_dir: Path) -> None:
     claim_id = str(claim["claim_id"])
     article_id = str(claim["article_id"])
-    doc = _load_text(str(out_dir), article_id, _stamp(out_dir / "texts" / f"{article_id}.json"))
+    doc = _load_text(str(out_dir), article_id, data.stamp(out_dir))
     members = data.cluster_members(reviewed, claim_id)
     anchors = data.anchors(reviewed, members)
     shown = None
@@ -204,7 +196,7 @@ def main() -> None:
     st.set_page_config(page_title="Claim review", layout="wide")
     out_dir = Path(Settings.from_env().out_dir)
     try:
-        claims = _load_claims(str(out_dir), _stamp(out_dir / "claims.parquet"))
+        claims = _load_claims(str(out_dir), data.stamp(out_dir))
         store = ReviewStore.for_run(out_dir)
         reviewed = data.with_verdicts(claims, store.verdicts_for(claims))
     except (data.RunDataError, FileNotFoundError, sqlite3.Error) as exc:

@@ -5,36 +5,29 @@ call directly, and so the app script stays a thin layer of widgets.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from claims.document import Block, Document
+from claims.dataset import DatasetError
+from claims.dataset.schema import CLAIMS, PRIORITIES
+from claims.document import Document
 from claims.review.store import VERDICTS
+from claims.runfolder import RunFolder
 
 #: Order in which claims are shown: the most urgent first; unknown values sort last.
-PRIORITY_ORDER: tuple[str, ...] = ("high", "medium", "low")
+PRIORITY_ORDER: tuple[str, ...] = PRIORITIES
 #: Review state of a claim without a verdict; the others are the verdict names.
 UNREVIEWED = "unreviewed"
 REVIEW_STATES: tuple[str, ...] = (UNREVIEWED, *VERDICTS)
 
-#: Columns the app cannot work without.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "claim_id", "article_id", "sentence", "char_start", "char_end", "needs_citation", "priority",
-)
-#: Columns the app shows when present; a run that lacks one gets empty values.
-LIST_COLUMNS: tuple[str, ...] = (
-    "claim_types", "triggers", "hedge_cues", "citations", "red_flags", "reasons", "interventions",
-    "conditions", "rule_ids",
-)
-TEXT_COLUMNS: tuple[str, ...] = ("source", "url", "title", "section", "run_id", "rules_version", "model")
+#: List columns, shown as chips and offered as filters.
+LIST_COLUMNS: tuple[str, ...] = tuple(c.name for c in CLAIMS if c.kind == "list")
 #: The columns a search looks through (plus the reviewer's note).
 SEARCH_COLUMNS: tuple[str, ...] = ("sentence", "title", "section", "source")
-#: Article ids become file names under texts/; anything else is refused rather than resolved.
+#: Article ids become file names under the run's texts; anything else is refused.
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
@@ -58,37 +51,11 @@ class Filters:
 
 
 def load_claims(out_dir: str | Path) -> pd.DataFrame:
-    """The run's claims with list columns as Python lists and optional columns filled in."""
-    path = Path(out_dir) / "claims.parquet"
-    if not path.is_file():
-        raise RunDataError(f"{path} not found: point the app at a folder written by `claims run`")
+    """The run's claims, read through the dataset contract (list cells are lists)."""
     try:
-        claims = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
-        raise RunDataError(f"{path} cannot be read: {exc}") from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in claims.columns]
-    if missing:
-        raise RunDataError(f"{path} lacks column(s) {', '.join(missing)}")
-    for column in LIST_COLUMNS:
-        claims[column] = claims[column].map(_as_list) if column in claims.columns else [[] for _ in range(len(claims))]
-    for column in TEXT_COLUMNS:
-        if column not in claims.columns:
-            claims[column] = None
-    claims["claim_id"] = claims["claim_id"].astype(str)
-    claims["article_id"] = claims["article_id"].astype(str)
-    claims["needs_citation"] = claims["needs_citation"].fillna(False).astype(bool)
-    return claims.reset_index(drop=True)
-
-
-def load_articles(out_dir: str | Path) -> pd.DataFrame:
-    """The run's article table, or an empty one when the run did not write it."""
-    path = Path(out_dir) / "articles.parquet"
-    if not path.is_file():
-        return pd.DataFrame(columns=["article_id", "source", "url", "status", "error", "title"])
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:
-        raise RunDataError(f"{path} cannot be read: {exc}") from exc
+        return RunFolder(out_dir).load("claims").reset_index(drop=True)
+    except DatasetError as exc:
+        raise RunDataError(f"{exc}: point the app at a folder written by `claims run`") from exc
 
 
 def load_article_text(out_dir: str | Path, article_id: str) -> Document | None:
@@ -98,20 +65,20 @@ def load_article_text(out_dir: str | Path, article_id: str) -> Document | None:
     """
     if not _SAFE_ID.fullmatch(article_id):
         return None
-    path = Path(out_dir) / "texts" / f"{article_id}.json"
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        text = payload["text"]
-        if not isinstance(text, str):
-            return None
-        blocks = [
-            Block(str(b["kind"]), int(b["start"]), int(b["end"]))
-            for b in payload.get("blocks", [])
-            if 0 <= int(b["start"]) <= int(b["end"]) <= len(text)
-        ]
-    except (OSError, ValueError, KeyError, TypeError):
+        stored = RunFolder(out_dir).text(article_id)
+    except DatasetError:
         return None
-    return Document(text=text, blocks=blocks)
+    return stored.document() if stored is not None else None
+
+
+def stamp(out_dir: str | Path) -> str:
+    """Changes whenever a run commits to ``out_dir``: a cache key for what the app read."""
+    try:
+        generation = RunFolder(out_dir).current()
+        return f"{generation.path}:{generation.file('claims').stat().st_mtime_ns}" if generation else ""
+    except (DatasetError, OSError):
+        return ""
 
 
 def with_verdicts(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -180,11 +147,3 @@ def cluster_members(claims: pd.DataFrame, claim_id: str) -> list[str]:
     if cluster.empty or pd.isna(cluster.iloc[0]):
         return [claim_id]
     return claims.loc[claims["cluster_id"] == cluster.iloc[0], "claim_id"].tolist()
-
-
-def _as_list(value: object) -> list[str]:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [str(v) for v in value]
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return [str(value)]

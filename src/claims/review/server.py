@@ -18,6 +18,9 @@ import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 
+from claims.dataset import DatasetError
+from claims.runfolder import RunFolder
+
 APP_PATH = Path(__file__).with_name("app.py")
 HOST = "127.0.0.1"
 #: Seconds to wait for the server to answer its health check before giving up.
@@ -74,8 +77,12 @@ def launch(
     ``port=None`` picks a free port. The run folder reaches the app as ``CLAIMS_OUT_DIR``.
     """
     run_dir = Path(out_dir).resolve()
-    if not (run_dir / "claims.parquet").is_file():
-        raise LaunchError(f"{run_dir} has no claims.parquet: run `claims run` first or pass the run's output folder")
+    try:
+        committed = RunFolder(run_dir).current()
+    except DatasetError as exc:
+        raise LaunchError(str(exc)) from exc
+    if committed is None or not committed.has("claims"):
+        raise LaunchError(f"{run_dir} holds no dataset: run `claims run` first or pass the run's output folder")
     port = port or _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),

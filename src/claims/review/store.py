@@ -1,4 +1,4 @@
-"""Fact-checkers' verdicts on claims, kept in ``DIR/reviews.sqlite`` beside the run's output.
+"""Fact-checkers' verdicts on claims, kept in a SQLite file in the run folder.
 
 Why SQLite: a reviewer's clicks must survive a browser refresh, a crashed server and the next
 run of the pipeline. Each save is its own committed transaction (WAL journal, ``synchronous=FULL``),
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from claims.atomic import write_text
+from claims.spreadsheet import csv_cell
 
 #: The decisions a fact-checker can record, in the order the app shows them.
 VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_claim")
@@ -41,12 +41,6 @@ VERDICT_COLUMNS: tuple[str, ...] = (
 )
 #: What a verdict records of its claim, to find the sentence again under a new claim_id.
 ANCHOR_COLUMNS: tuple[str, ...] = ("article_id", "sentence")
-#: Name of the store inside a run folder.
-STORE_FILENAME = "reviews.sqlite"
-#: Spreadsheet programs run a cell that starts with one of these as a formula; scraped text can.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-#: Joins the items of a list column in a CSV cell (as in the pipeline's claims.csv).
-_LIST_SEPARATOR = "; "
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verdicts (
@@ -113,8 +107,10 @@ class ReviewStore:
 
     @classmethod
     def for_run(cls, out_dir: str | os.PathLike[str]) -> "ReviewStore":
-        """The store that sits beside a run's ``claims.parquet``."""
-        return cls(Path(out_dir) / STORE_FILENAME)
+        """The store of a run folder (it outlives every run committed there)."""
+        from claims.runfolder import RunFolder
+
+        return cls(RunFolder(out_dir).reviews_db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -280,7 +276,7 @@ class ReviewStore:
         if missing:
             raise ValueError(f"claims table has no {', '.join(missing)} column")
         merged = claims.merge(self.verdicts_for(claims), on="claim_id", how="inner", suffixes=("", "_review"))
-        return merged.apply(lambda column: column.map(_csv_cell))
+        return merged.apply(lambda column: column.map(csv_cell))
 
     def export_csv(self, claims: pd.DataFrame, path: str | os.PathLike[str]) -> int:
         """Write ``export_frame(claims)`` to ``path`` atomically; returns the number of rows."""
@@ -301,12 +297,3 @@ def _add_anchor_columns(conn: sqlite3.Connection) -> None:
                 except sqlite3.OperationalError as exc:  # another session added it just now
                     if "duplicate column" not in str(exc):
                         raise
-
-
-def _csv_cell(value: object) -> object:
-    """Lists become one readable cell; text that a spreadsheet would execute is defused."""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        value = _LIST_SEPARATOR.join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value

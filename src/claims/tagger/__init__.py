@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 import spacy
+from spacy.util import get_model_meta, get_package_path, is_package
 
 from claims.document import Sentence
 from claims.settings import Settings
@@ -19,7 +20,7 @@ from claims.tagger import matcher as _matcher  # noqa: F401  (registers the "cla
 from claims.tagger.decide import Tag, decide
 from claims.tagger.rules import RuleSet, load_rules
 
-__all__ = ["Tag", "Tagger"]
+__all__ = ["Tag", "Tagger", "model_label"]
 
 #: Pipeline components the rules never read.
 EXCLUDED_COMPONENTS = ("parser", "ner")
@@ -44,8 +45,7 @@ class Tagger:
 
     @property
     def model(self) -> str:
-        meta = self.nlp.meta
-        return f"{self.settings.model}-{meta.get('version', '?')}"
+        return f"{self.settings.model}-{self.nlp.meta.get('version', '?')}"
 
     @property
     def rules_version(self) -> str:
@@ -117,6 +117,16 @@ class Tagger:
                 tags[i - 1].add_citations(tags[i].citations, cite_ids)
         _lift_list_claims(sentences, tags)
         return tags
+
+
+def model_label(settings: Settings) -> str:
+    """``Tagger(settings).model`` without loading the model: read from its meta.json."""
+    try:
+        where = get_package_path(settings.model) if is_package(settings.model) else settings.model
+        version = get_model_meta(where).get("version", "?")
+    except (OSError, ValueError):
+        version = "?"
+    return f"{settings.model}-{version}"
 
 
 def _lift_list_claims(sentences: Sequence[Sentence], tags: list[Tag]) -> None:

@@ -51,6 +51,18 @@ class Tag:
     def is_claim(self) -> bool:
         return bool(self.claim_types)
 
+    @property
+    def efficacy(self) -> bool:
+        return "EFFICACY" in self.claim_types
+
+    @property
+    def safety(self) -> bool:
+        return "SAFETY" in self.claim_types
+
+    @property
+    def mechanism(self) -> bool:
+        return "MECHANISM" in self.claim_types
+
     def add_citations(self, citations: list[str], rule_ids: list[str]) -> None:
         self.citations += citations
         self.rule_ids = list(dict.fromkeys(self.rule_ids + rule_ids))

@@ -1,0 +1,159 @@
+"""The Prefect flow behind ``claims run``: sources -> fetch -> extract/split/tag -> dataset.
+
+Only the wiring lives here; every step is a library function (``pipeline``, ``scheduling``,
+``runners``, ``runfolder``, ``report``). ``flows/claims_flow.py``, which ``prefect.yaml``
+names, re-exports the flow. Where each step runs, and why:
+
+* Fetching stays in the flow process, in one polite fetcher (``pipeline.read_pages``), so no
+  site ever sees more than ``host_concurrency`` requests at once from a run, whatever the
+  number of workers.
+* Pages go out in chunks to one ``extract-and-tag`` task each (``scheduling``): threads in
+  this process by default, Dask worker processes with ``--runner dask`` (``runners``). A
+  worker loads the spaCy model once and keeps it for every chunk it is given.
+* A task writes its chunk's rows and texts into the run's parts folder and returns a small
+  receipt; the last step commits the parts as the run folder's new generation
+  (``runfolder``). On a cluster the output folder (and the page cache) must therefore be on
+  storage every worker shares, and ``PREFECT_API_URL`` must name a server the workers reach.
+
+A chunk whose task fails after its retry is recorded source by source as an error; the
+other chunks go on.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+
+from claims.fetch import FetchResult
+from claims.pipeline import analyse_many, article_row, get_tagger, now_iso, read_pages
+from claims.report import summary_markdown, top_claims
+from claims.runfolder import RunFolder, RunInfo, RunParts
+from claims.runners import submitting, task_slots
+from claims.scheduling import CHUNK_SIZE, run_in_chunks
+from claims.settings import Settings
+from claims.sources import resolve_sources
+from claims.tagger import model_label
+from claims.tagger.rules import load_rules
+
+
+@dataclass(frozen=True)
+class ChunkReceipt:
+    """What a tagging task sends back instead of its rows (those are in its part files)."""
+
+    model: str
+    rules_version: str
+
+
+@task(name="extract-and-tag", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def tag_chunk(
+    pages: list[FetchResult], settings: Settings, run_id: str, parts: RunParts, index: int, first: int, total: int
+) -> ChunkReceipt:
+    """Analyse a chunk of pages and write its part files. Logs one progress line per chunk
+    and one warning per article that failed or was skipped: a line per article would put
+    thousands of records through Prefect's API and database in a large run, and every
+    article's status and reason is in the dataset anyway."""
+    logger = get_run_logger()
+    tagger = get_tagger(settings)
+    results = analyse_many(pages, tagger, run_id)
+    for result in results:
+        if result.article.status != "ok":
+            logger.warning("%s %s: %s", result.article.status, result.article.source, result.article.error)
+    claims = [claim for result in results for claim in result.claims]
+    parts.write_chunk(index, [r.article for r in results], claims, [r.text for r in results if r.text])
+    statuses = ", ".join(f"{n} {status}" for status, n in Counter(r.article.status for r in results).items())
+    logger.info("[%d-%d/%d] %s; %d claims, %d need a citation", first + 1, first + len(pages), total, statuses,
+                len(claims), sum(c.needs_citation for c in claims))
+    return ChunkReceipt(tagger.model, tagger.rules_version)
+
+
+@flow(name="claims-run", log_prints=True)
+def claims_run(
+    sources: list[str],
+    out_dir: str,
+    append: bool = False,
+    refresh: bool = False,
+    rules_dir: str | None = None,
+    chunk_size: int | None = None,
+) -> dict:
+    """Tag every SOURCE and commit the dataset to ``out_dir``; returns the run's counts and
+    ``tag_seconds``, the wall time from the first fetch to the last chunk tagged."""
+    logger = get_run_logger()
+    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir)
+    run_id = f"{now_iso().replace(':', '').replace('+0000', 'Z')}-{uuid.uuid4().hex[:6]}"
+    started = now_iso()
+    resolved = resolve_sources(sources)
+    rules_version = load_rules(rules_dir).version
+    folder = RunFolder(out_dir)
+    manifest = {"sources": [s.given for s in resolved], "append": append, "refresh": refresh,
+                "rules_version": rules_version, "settings": asdict(replace(settings, out_dir=""))}
+    begun = folder.begin(run_id, manifest)
+    for message in begun.messages():
+        logger.warning("%s", message)
+    todo = [s for s in resolved if s.given not in begun.done_sources]
+    logger.info("run %s: %d sources (%d to read) -> %s", run_id, len(resolved), len(todo), out_dir)
+    try:
+        tag_start = time.perf_counter()
+        receipts = _tag_all(todo, settings, run_id, begun.parts, chunk_size, refresh)
+        tag_seconds = time.perf_counter() - tag_start
+        model = receipts[0].model if receipts else model_label(settings)
+        run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version)
+        counts = write_dataset(folder, begun, run)
+    except BaseException:
+        begun.release()  # the parts stay for a run with the same sources to resume
+        logger.error("run %s did not finish; its tagged chunks are kept in %s", run_id, begun.parts.path)
+        raise
+    logger.info(
+        "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation; tagging took %.1f s",
+        run_id, counts["n_ok"], counts["n_error"], counts["n_skipped"], counts["n_claims"], counts["n_needs_citation"],
+        tag_seconds,
+    )
+    return {**counts, "run_id": run_id, "tag_seconds": tag_seconds}
+
+
+@task(name="write-dataset", cache_policy=NO_CACHE)
+def write_dataset(folder: RunFolder, begun, run: RunInfo) -> dict:
+    committed = folder.commit(begun, run)
+    create_markdown_artifact(summary_markdown(committed.articles, committed.claims, run), key="claims-run-summary",
+                             description="Counts by claim type, red flags, failures")
+    create_table_artifact(top_claims(committed.claims), key="claims-top-priority",
+                          description="Highest-priority claims needing a citation")
+    return committed.counts
+
+
+def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_size: int | None,
+             refresh: bool) -> list[ChunkReceipt]:
+    """Tag every source in chunks on the flow's task runner; a resumed run's new chunks are
+    numbered after the ones it took over."""
+    context = get_run_context()
+    runner = context.task_runner
+    on_dask = runner.__class__.__name__ == "DaskTaskRunner"
+    most = max(1, chunk_size or CHUNK_SIZE["dask" if on_dask else "local"])
+    offset = max(parts.chunk_indexes(), default=-1) + 1
+
+    def submit(index: int, first: int, chunk: list[FetchResult]):
+        return tag_chunk.submit(chunk, settings, run_id, parts, offset + index, first, len(sources))
+
+    def collect(future, index: int, pages: list[FetchResult]) -> ChunkReceipt | None:
+        """The chunk's receipt; if the task failed (or its worker died), its sources as errors."""
+        try:
+            return future.result()
+        except Exception as exc:  # the other chunks' work must survive this one
+            get_run_logger().error("chunk %d failed: %s: %s", index, type(exc).__name__, exc)
+            reason = f"tagging failed: {type(exc).__name__}: {exc}"
+            parts.write_chunk(offset + index, [article_row(replace(p, status="error", error=reason), run_id)
+                                               for p in pages], [])
+            return None
+
+    with submitting(runner, str(context.client.api_url)):
+        receipts = run_in_chunks(
+            read_pages(sources, settings, refresh), len(sources), most, lambda: task_slots(runner), submit, collect,
+            # only the pages' metadata is kept, to record them should the task fail
+            remember=lambda chunk: [replace(page, text=None) for page in chunk],
+        )
+    return [r for r in receipts if r is not None]

@@ -1,0 +1,32 @@
+"""CSV cells that are safe to open in a spreadsheet.
+
+Scraped pages are hostile input: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is run as a formula by Excel, LibreOffice and Google Sheets
+(``=HYPERLINK("http://evil.example", "Open")``). Every CSV the project writes goes through
+``csv_frame``, which prefixes such cells with an apostrophe as OWASP's CSV-injection guidance
+advises, and joins list cells with ``"; "``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Joins the items of a list column in one CSV cell.
+LIST_SEPARATOR = "; "
+
+
+def csv_cell(value: object) -> object:
+    """A list becomes one readable cell; text a spreadsheet would execute is defused."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text and list cells are safe to write as CSV."""
+    return frame.apply(lambda column: column.map(csv_cell) if column.dtype == object or
+                       pd.api.types.is_string_dtype(column) else column)
