@@ -25,7 +25,9 @@ def test_disallowed_path_is_skipped_and_never_requested(bare_server, make_fetche
     fetcher = make_fetcher()
     blocked = fetcher.fetch(bare_server.url_for("/private/notes"))
     allowed = [fetcher.fetch(bare_server.url_for(p)) for p in ("/public", "/public2")]
-    assert (blocked.status, blocked.error) == ("skipped", f"robots.txt disallows {bare_server.url_for('/private/notes')}")
+    assert (blocked.status, blocked.error) == (
+        "skipped", f"robots.txt disallows {bare_server.url_for('/private/notes')} (rule: Disallow: /private)"
+    )
     assert requests_to(bare_server, "/private/notes") == 0
     assert [r.status for r in allowed] == ["ok", "ok"]
     assert requests_to(bare_server, "/robots.txt") == 1  # cached per site
@@ -52,7 +54,9 @@ def test_redirect_into_a_disallowed_path_is_skipped(bare_server, make_fetcher):
     bare_server.expect_request("/go").respond_with_data("", status=302, headers={"Location": "/members/page"})
     serve_pages(bare_server, "/members/page")
     result = make_fetcher().fetch(bare_server.url_for("/go"))
-    assert (result.status, result.error) == ("skipped", f"robots.txt disallows {bare_server.url_for('/members/page')}")
+    assert (result.status, result.error) == (
+        "skipped", f"robots.txt disallows {bare_server.url_for('/members/page')} (rule: Disallow: /members)"
+    )
     assert requests_to(bare_server, "/members/page") == 0
 
 

@@ -41,10 +41,9 @@ class Fetcher:
         self.cache = RawCache(Path(cache_dir) if cache_dir is not None else Path(settings.cache_dir))
         self._gate = HostGate(settings.host_concurrency, settings.host_delay)
         self._transport = Transport(settings, self._gate)
-        self._robots = (
-            RobotsRules(self._transport, settings.user_agent, settings.max_redirects, self._gate, settings.max_crawl_delay)
-            if settings.obey_robots
-            else None
+        # Built even when robots.txt is not obeyed: ``sitemaps`` reads it for discovery.
+        self._robots = RobotsRules(
+            self._transport, settings.user_agent, settings.max_redirects, self._gate, settings.max_crawl_delay
         )
 
     def __enter__(self) -> "Fetcher":
@@ -55,6 +54,14 @@ class Fetcher:
 
     def close(self) -> None:
         self._transport.close()
+
+    def sitemaps(self, url: str) -> list[str]:
+        """Sitemap URLs that the robots.txt of ``url``'s site lists, for discovering its pages.
+
+        robots.txt is downloaded once per site per Fetcher and shared with the robots checks
+        of ``fetch``; a site whose robots.txt is missing or unreachable lists none.
+        """
+        return self._robots.sitemaps(url)
 
     def fetch(self, url: str) -> FetchResult:
         """Fetch one URL; every failure is returned as a result with status error/skipped."""
@@ -139,7 +146,7 @@ class Fetcher:
         def hop(current: str) -> Reply:
             if current != url:
                 _require_http(current, "redirect to a non-http(s) URL")
-            if self._robots is not None:
+            if self.settings.obey_robots:
                 self._robots.check(current)
             validators = cached.validators() if cached is not None and current == cached.final_url else None
             return self._transport.get(
