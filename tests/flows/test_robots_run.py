@@ -7,7 +7,7 @@ import re
 import pytest
 
 from claims.cli import main
-from claims.dataset import load_articles
+from claims import load
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def test_run_fetches_the_allowed_pages_and_records_each_refusal(prefect_server, 
     out = tmp_path / "out"
     assert main(["run", *allowed, *refused, "--out", str(out)]) == 0
 
-    articles = load_articles(out).set_index("source")
+    articles = load(out, "articles").set_index("source")
     assert {url: articles.loc[url, "status"] for url in allowed} == {url: "ok" for url in allowed}
     assert {url: (articles.loc[url, "status"], articles.loc[url, "error"]) for url in refused} == {
         url: ("skipped", f"robots.txt disallows {url} (rule: {rule})") for url, rule in refused.items()
