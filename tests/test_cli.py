@@ -46,10 +46,10 @@ def test_tag_prints_every_sentence_with_its_tags(tmp_path, capsys):
 
 def test_tag_lines_treats_each_line_as_a_document(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("TMS relieves depression.\n\nIt is non-addictive.\n"))
-    assert main(["tag", "--lines"]) == 0
+    assert main(["tag", "--lines", "--tagger", "rules"]) == 0
     rows = _json_lines(capsys.readouterr().out)
     assert [r["document"] for r in rows] == [0, 2]
-    # 'It' in its own document refers to nothing: no claim needing context
+    # 'It' in its own document refers to nothing: the rules find no claim needing context
     assert rows[1]["claim_types"] == [] and rows[1]["red_flags"] == ["non-addictive"]
 
 

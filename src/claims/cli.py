@@ -14,6 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples"
+TAGGERS = ("rules", "model", "hybrid")
+TAGGER_HELP = ("who decides the claim types: rules, model (the trained classifier) or hybrid (either); "
+               "default: hybrid, or CLAIMS_TAGGER")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    run.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in claims/scheduling.py)")
     run.add_argument("--runner", choices=("local", "dask"), default="local",
                      help="where tagging tasks run: threads of this process (default) or Dask workers")
@@ -59,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("file", nargs="?", help="text file (default: standard input)")
     tag.add_argument("--lines", action="store_true", help="treat each input line as its own document")
     tag.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    tag.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     tag.set_defaults(handler=_tag)
 
     ev = sub.add_parser("evaluate", help="score the tagger against labelled units (docs/annotation.md)")
@@ -67,9 +72,21 @@ def _parser() -> argparse.ArgumentParser:
                          "(pages.jsonl + gold.jsonl), or a folder holding several such sets")
     ev.add_argument("--pred", default=None,
                     help="score this run folder or claims table instead of tagging the gold set's texts")
+    ev.add_argument("--articles", default=None, metavar="DIR",
+                    help="folder of the gold file's <doc>.txt texts, when not articles/ beside it")
     ev.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    ev.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
     ev.set_defaults(handler=_evaluate)
+
+    tr = sub.add_parser("train", help="train the claim classifier on labelled sets (data/train/README.md)")
+    tr.add_argument("sets", nargs="*", metavar="SET",
+                    help="labelled sets to train on (default: every folder under data/train)")
+    tr.add_argument("--out", default=None, metavar="DIR",
+                    help="where to save the trained classifier (default: the package's own, claims/model/trained)")
+    tr.add_argument("--seed", type=int, default=0, help="random seed: the same data and seed give the same model")
+    tr.add_argument("--epochs", type=int, default=None, help="passes over the data (default: see TrainConfig)")
+    tr.set_defaults(handler=_train)
 
     rev = sub.add_parser("review", help="open the review app on a run's output (binds 127.0.0.1)")
     rev.add_argument("dir", nargs="?", default="data/processed")
@@ -86,7 +103,7 @@ def _run(args) -> int:
     from claims.runners import release_started_cluster, task_runner
     from claims.settings import Settings
     from claims.sources import resolve_sources
-    from claims.tagger.rules import RuleError, load_rules
+    from claims.tagger.ruleset import RuleError, load_rules
 
     sources = args.sources or [_examples_dir()]
     out_dir = args.out or Settings.from_env().out_dir
@@ -107,7 +124,7 @@ def _run(args) -> int:
     try:
         counts = claims_run.with_options(task_runner=runner)(
             sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-            rules_dir=args.rules, chunk_size=args.chunk_size,
+            rules_dir=args.rules, chunk_size=args.chunk_size, tagger=args.tagger,
         )
     except DatasetError as exc:
         print(f"claims run: {exc}", file=sys.stderr)
@@ -172,10 +189,10 @@ def _tag(args) -> int:
     from claims.settings import Settings
     from claims.tagger import Tagger
 
-    from claims.tagger.rules import RuleError
+    from claims.tagger.ruleset import RuleError
 
     try:
-        tagger = Tagger(Settings.from_env(rules_dir=args.rules))
+        tagger = Tagger(Settings.from_env(rules_dir=args.rules, tagger=args.tagger))
     except RuleError as exc:
         print(f"claims tag: {exc}", file=sys.stderr)
         return 2
@@ -207,14 +224,38 @@ def _evaluate(args) -> int:
         if args.pred is not None:
             report = evaluate(args.gold, args.pred)
         else:
-            gold = load_gold_set(args.gold)
+            gold = load_gold_set(args.gold, articles=args.articles)
             if not gold.documents:
                 raise ValueError(f"{args.gold}: none of its texts is here to tag; give a run with --pred")
-            report = evaluate_set(gold, Tagger(Settings.from_env(rules_dir=args.rules)))
+            report = evaluate_set(gold, Tagger(Settings.from_env(rules_dir=args.rules, tagger=args.tagger)))
     except (OSError, ValueError, DatasetError) as exc:
         print(f"claims evaluate: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def _train(args) -> int:
+    from dataclasses import replace
+
+    from claims.goldsets import GoldSetError
+    from claims.model.train import TRAINED_DIR, TrainConfig, read_training_sets, save, train
+
+    sets = [Path(s) for s in args.sets] or sorted(p for p in Path("data/train").glob("*") if p.is_dir())
+    if not sets:
+        print("claims train: no labelled sets given and none under data/train", file=sys.stderr)
+        return 2
+    config = replace(TrainConfig(seed=args.seed), **({"epochs": args.epochs} if args.epochs else {}))
+    try:
+        examples = read_training_sets(sets)
+    except (OSError, GoldSetError) as exc:
+        print(f"claims train: {exc}", file=sys.stderr)
+        return 2
+    print(f"training on {len(examples)} sentences from {len(sets)} sets", flush=True)
+    nlp = train(examples, config, log=lambda line: print(line, flush=True))
+    target = Path(args.out) if args.out else TRAINED_DIR
+    save(nlp, target)
+    print(f"saved {nlp.meta['name']}-{nlp.meta['version']} to {target}")
     return 0
 
 

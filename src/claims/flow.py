@@ -39,7 +39,7 @@ from claims.scheduling import CHUNK_SIZE, run_in_chunks
 from claims.settings import Settings
 from claims.sources import resolve_sources
 from claims.tagger import model_label
-from claims.tagger.rules import load_rules
+from claims.tagger.ruleset import load_rules
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,12 @@ def claims_run(
     refresh: bool = False,
     rules_dir: str | None = None,
     chunk_size: int | None = None,
+    tagger: str | None = None,
 ) -> dict:
     """Tag every SOURCE and commit the dataset to ``out_dir``; returns the run's counts and
     ``tag_seconds``, the wall time from the first fetch to the last chunk tagged."""
     logger = get_run_logger()
-    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir)
+    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir, tagger=tagger)
     run_id = f"{now_iso().replace(':', '').replace('+0000', 'Z')}-{uuid.uuid4().hex[:6]}"
     started = now_iso()
     resolved = resolve_sources(sources)

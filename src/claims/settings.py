@@ -23,6 +23,13 @@ class Settings:
     rules_dir: str | None = None
     #: Sentences per ``nlp.pipe`` batch.
     batch_size: int = 256
+    #: Who decides a sentence's claim types: ``rules``, ``model`` (the trained classifier) or
+    #: ``hybrid`` (a type either finds). The rules supply triggers, hedges, citations and red
+    #: flags in every mode. The README's tagger comparison says why the default is what it is.
+    tagger: str = "hybrid"
+    #: Folder of a trained classifier (``claims train --out``). None means the one shipped in
+    #: ``claims/model/trained``.
+    classifier: str | None = None
 
     # --- fetching -------------------------------------------------------------------
     #: Contact put into the User-Agent so site owners can reach whoever runs the crawl.

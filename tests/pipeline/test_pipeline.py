@@ -56,10 +56,10 @@ def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
     tagger = get_tagger(Settings())
     decide_article = tagger._decide_article
 
-    def broken_on_one(sentences, docs, url):
+    def broken_on_one(sentences, docs, url, *model_types):
         if url == "https://bad.example/":
             raise RecursionError("pathological page")
-        return decide_article(sentences, docs, url)
+        return decide_article(sentences, docs, url, *model_types)
 
     monkeypatch.setattr(tagger, "_decide_article", broken_on_one)
     results = analyse_many([_page("good.example", "Ketamine eases pain."), _page("bad.example", "Ketamine is safe."),
