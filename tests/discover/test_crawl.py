@@ -109,12 +109,13 @@ def test_include_and_exclude_patterns(clinic_sites, discover):
         f"is {clinic_sites.main}/blog/esketamine-vs-ketamine, which matches --exclude"
 
 
-def test_crawl_delay_spaces_a_sites_requests(clinic_sites, discover, tmp_path):
-    settings = Settings(**{**QUICK, "host_delay": 0.05}, cache_dir=str(tmp_path / "cache"))
+def test_the_host_delay_spaces_a_sites_requests(clinic_sites, discover, tmp_path):
+    settings = Settings(**{**QUICK, "host_delay": 0.2}, cache_dir=str(tmp_path / "cache"))
     discover(clinic_sites.c, settings=settings)
     times = [t for t, h, _, _ in clinic_sites.requests if h == f"localhost:{clinic_sites.port}"]
-    assert len(times) >= 4
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.045
+    assert len(times) >= 6
+    # starts are spaced by the fetcher; arrival times jitter, their span cannot shrink much
+    assert times[-1] - times[0] >= 0.9 * 0.2 * (len(times) - 1)
 
 
 def test_an_unusable_site_is_a_note_not_a_crash(discover):
