@@ -11,13 +11,23 @@ from dataclasses import replace
 BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0}
 
 
+def blank(col):
+    """A column's value in a row that says nothing: its fill for files written before it
+    existed, else null or an empty value."""
+    from claims.dataset.schema import REQUIRED
+
+    if col.fill is not REQUIRED:
+        return col.fill
+    return None if col.nullable else BLANK[col.kind]
+
+
 def article_row(source: str, **fields):
     """An ok articles row for ``source`` (other columns blank), as the pipeline types it."""
     from claims.dataset import article_id
     from claims.dataset.schema import ARTICLES
     from claims.runfolder import ArticleRow
 
-    row = {c.name: None if c.nullable else BLANK[c.kind] for c in ARTICLES}
+    row = {c.name: blank(c) for c in ARTICLES}
     return ArticleRow(**(row | {"article_id": article_id(source), "source": source, "status": "ok", "run_id": "r1"}
                          | fields))
 
@@ -28,7 +38,7 @@ def claim_row(source: str, index: int, sentence: str, **fields):
     from claims.dataset.schema import CLAIMS
     from claims.runfolder import ClaimRow
 
-    row = {c.name: None if c.nullable else BLANK[c.kind] for c in CLAIMS}
+    row = {c.name: blank(c) for c in CLAIMS}
     return ClaimRow(**(row | {
         "claim_id": claim_id(source, index, sentence), "article_id": article_id(source), "source": source,
         "sentence_index": index, "sentence": sentence, "claim_types": ["EFFICACY"], "efficacy": True,

@@ -109,3 +109,17 @@ def test_user_mistakes_get_a_message_and_status_2_not_a_traceback(tmp_path, caps
     assert "missing.jsonl" in capsys.readouterr().err
     assert main(["tag", "--rules", str(tmp_path / "nope")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_discover_and_run_refuse_unusable_sites_and_options_before_anything_runs(tmp_path, capsys):
+    assert main(["discover", "not a site"]) == 2
+    assert "'not a site' is not a site" in capsys.readouterr().err
+    assert main(["run", "--site", "ftp://clinic.example/", "--out", str(tmp_path / "o")]) == 2
+    assert "is not a site" in capsys.readouterr().err
+    assert main(["discover", "clinic.example", "--include", "("]) == 2
+    assert "is not a regular expression" in capsys.readouterr().err
+    assert main(["discover", "clinic.example", "--max-pages", "-1"]) == 2
+    assert "max_pages must be 0 or more" in capsys.readouterr().err
+    assert main(["discover", f"@{tmp_path / 'missing.txt'}"]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -62,6 +62,18 @@ class Settings:
     #: Raw page cache (content-addressed bodies plus metadata JSON).
     cache_dir: str = "data/raw/cache"
 
+    # --- discovering a site's articles (claims discover, claims run --site) -----------
+    #: Most pages requested per site: the home page, candidate articles and the listing
+    #: pages read for their links (robots.txt, sitemaps and feeds are not counted). URLs
+    #: known but not checked when it runs out are reported as left.
+    max_pages: int = 200
+    #: Links followed from the home page at most this many clicks deep.
+    max_depth: int = 5
+    #: Most sitemap files (indexes included) read per site.
+    max_sitemaps: int = 50
+    #: Most feeds read per site (those its home page links to).
+    max_feeds: int = 5
+
     # --- output ---------------------------------------------------------------------
     #: Where ``claims run`` writes its dataset.
     out_dir: str = "data/processed"

@@ -6,6 +6,7 @@ live is the run folder's business (``claims.runfolder``), not this module's.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import fields
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claims.dataset.schema import TABLES, Col, arrow_schema, empty_frame, pandas_dtypes
+from claims.dataset.schema import REQUIRED, TABLES, Col, arrow_schema, empty_frame, pandas_dtypes
 
 
 class DatasetError(ValueError):
@@ -42,13 +43,20 @@ def arrow_schema_of(table: str) -> pa.Schema:
 
 def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
     """Columns in contract order with contract dtypes; list cells as Python lists of str."""
-    missing = [c.name for c in cols if c.name not in frame.columns]
+    missing = [c.name for c in cols if c.name not in frame.columns and c.fill is REQUIRED]
     if missing:
         raise DatasetError(f"missing column(s): {', '.join(missing)}")
-    out = frame.loc[:, [c.name for c in cols]].copy()
+    out = frame.loc[:, [c.name for c in cols if c.name in frame.columns]].copy()
+    for col in cols:
+        if col.name not in out.columns:  # added after this file was written
+            out[col.name] = [copy.copy(col.fill) for _ in range(len(out))]
+    out = out.loc[:, [c.name for c in cols]]
     for col, dtype in zip(cols, pandas_dtypes(cols).values()):
         if col.kind == "list":
             out[col.name] = out[col.name].map(_as_list)
+            continue
+        if col.kind == "counts":
+            out[col.name] = out[col.name].map(_as_counts)
             continue
         try:
             out[col.name] = out[col.name].astype(dtype)
@@ -100,11 +108,29 @@ def read_parquet(path: Path, table: str) -> pd.DataFrame:
 
 
 def read_arrow(path: Path, table: str) -> pa.Table:
-    """A Parquet file as Arrow with the contract's schema (rows are checked again on write)."""
+    """A Parquet file as Arrow with the contract's schema (rows are checked again on write);
+    columns added to the contract since the file was written get their ``fill`` value."""
+    schema = arrow_schema_of(table)
     try:
-        return pq.read_table(path, schema=arrow_schema_of(table))
+        stored = pq.read_schema(path).names
+        absent = [c for c in columns(table) if c.name not in stored and c.fill is not REQUIRED]
+        present = pa.schema([f for f in schema if f.name not in {c.name for c in absent}])
+        arrow = pq.read_table(path, schema=present)
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a {table} table this version can read: {exc}") from None
+    for col in absent:
+        arrow = arrow.append_column(schema.field(col.name), pa.array([col.fill] * arrow.num_rows, schema.field(col.name).type))
+    return arrow.select(schema.names)
+
+
+def _as_counts(value):
+    """Arrow hands map cells back as (key, value) pairs; make them a dict. Anything else is
+    left for the schema check to reject."""
+    if value is None:
+        return {}
+    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        return {k: int(v) for k, v in value}
+    return value
 
 
 def _as_list(value):

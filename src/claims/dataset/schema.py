@@ -15,14 +15,22 @@ import pyarrow as pa_arrow
 PRIORITIES = ("high", "medium", "low")
 STATUSES = ("ok", "error", "skipped")
 CLAIM_TYPES = ("EFFICACY", "SAFETY", "MECHANISM")
+DISCOVERED_VIA = ("given", "sitemap", "feed", "link")
+
+
+#: ``Col.fill`` of a column every file has had since the table existed.
+REQUIRED = object()
 
 
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # "str" | "int" | "bool" | "list" | "float"
+    kind: str  # "str" | "int" | "bool" | "list" | "float" | "counts" (name -> count)
     nullable: bool
     doc: str
+    #: For a column added after files were written without it: the value those files' rows
+    #: read as (their table is otherwise a valid one).
+    fill: object = REQUIRED
 
 
 CLAIMS = (
@@ -72,6 +80,13 @@ ARTICLES = (
     Col("n_claims", "int", False, "Sentences carrying at least one claim type."),
     Col("n_needs_citation", "int", False, "Claim sentences flagged as needing a citation."),
     Col("run_id", "str", False, "The run that last processed the article."),
+    Col("site", "str", True, "Registrable domain of the article's URL (`clinic.co.uk` for "
+        "`https://www.clinic.co.uk/blog/x`, by the Public Suffix List); null for local files.", fill=None),
+    Col("discovered_via", "str", False, "How the source was found: given (named on the command line or in an @FILE), "
+        "or by `--site` discovery: sitemap, feed or link.", fill="given"),
+    Col("fda_approval_claims", "list", False, "FDA approvals the page claims, one per treatment and use, from every "
+        "sentence (not only claim rows): 'ketamine for chronic pain', or 'ketamine' when no use is named "
+        "(sitereport/facts.py).", fill=[]),
 )
 
 RUNS = (
@@ -89,6 +104,8 @@ RUNS = (
     Col("model", "str", False, "spaCy pipeline name and version."),
     Col("rules_version", "str", False, "Hash of the rule files."),
     Col("package_version", "str", False, "Version of the claims package."),
+    Col("sites", "list", False, "The --site arguments of the run (home pages whose articles were discovered).",
+        fill=[]),
 )
 
 _ARROW = {
@@ -102,6 +119,11 @@ _PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", 
 
 
 _PYTHON = {"str": str, "int": int, "bool": bool, "float": float, "list": list}
+
+# "counts": a name -> count mapping (an Arrow map, a dict in pandas), e.g. red flags by name.
+_ARROW["counts"] = pa_arrow.map_(pa_arrow.string(), pa_arrow.int64())
+_PANDAS["counts"] = "object"
+_PYTHON["counts"] = dict
 
 
 def record_type(name: str, cols: tuple[Col, ...]) -> type:
@@ -127,10 +149,22 @@ def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _is_counts(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in value.items())
+
+
 def _checks(col: Col, table: str) -> list[pa.Check]:
     checks = []
     if col.kind == "list":
         checks.append(pa.Check(lambda s: s.map(_is_str_list), element_wise=False, error="must be a list of strings"))
+    if col.kind == "counts":
+        checks.append(pa.Check(lambda s: s.map(_is_counts), element_wise=False,
+                               error="must map names to counts of 0 or more"))
+    if table == "articles" and col.name == "discovered_via":
+        checks.append(pa.Check.isin(DISCOVERED_VIA))
+    if col.name.startswith("share_"):
+        checks.append(pa.Check.in_range(0.0, 1.0))
     if table == "claims" and col.name == "priority":
         checks.append(pa.Check.isin(PRIORITIES))
     if table == "articles" and col.name == "status":
@@ -173,6 +207,37 @@ DUPLICATES = (
     Col("similarity", "float", False, "Jaccard similarity of their normalized 3-word runs (0.5 and up)."),
 )
 
+SITES = (
+    Col("site", "str", False, "Registrable domain (articles.site); local files belong to no site and are left out."),
+    Col("n_articles", "int", False, "Articles of the site in articles.parquet."),
+    Col("n_ok", "int", False, "Of those, read and tagged (status ok)."),
+    Col("n_failed", "int", False, "Of those, not read: status error or skipped (articles.parquet says why)."),
+    Col("n_claims", "int", False, "Claim sentences in the site's articles."),
+    Col("n_needs_citation", "int", False, "Claim sentences needing a citation."),
+    Col("share_needs_citation", "float", True, "n_needs_citation / n_claims; null without claims."),
+    Col("n_high_priority", "int", False, "Claim sentences of priority high."),
+    Col("share_cited", "float", True, "Claim sentences that are cited / n_claims; null without claims."),
+    Col("red_flags", "counts", False, "Red flags by canonical name (the tagger's `red_flag:<name>` reasons) -> "
+        "claim sentences carrying it."),
+    Col("n_harm_statements", "int", False, "SAFETY claim sentences that name a harm of the treatment: a trigger "
+        "naming a harm (side effects, risk, addiction, nausea, 'should not receive' ...) that is neither inside one of "
+        "the sentence's red-flag phrases nor negated or played down by a word just before it (no, not, without, "
+        "free of, fewer, less, lower, minimal ...), and not said only of a comparator (its clause, or the clause a "
+        "'which'/'that' clause hangs on, names opioids, NSAIDs, surgery or another comparator). Exact lists in "
+        "sitereport/facts.py."),
+    Col("states_harm", "bool", False, "n_harm_statements > 0: the site states some harm or risk, not only "
+        "reassurance."),
+    Col("says_non_addictive", "bool", False, "A claim sentence carries the red flag non-addictive or no risk of "
+        "addiction."),
+    Col("says_no_side_effects", "bool", False, "A claim sentence carries a no-side-effects red flag whose phrase "
+        "says none ('no', 'zero', 'without', 'free of', 'none', 'never'), not 'few' or 'minimal'."),
+    Col("claims_fda_approval", "bool", False, "Some article claims an FDA approval (articles.fda_approval_claims)."),
+    Col("fda_approval_claims", "list", False, "The FDA approvals claimed, over the site's articles, sorted."),
+    Col("fda_approval_misstated", "list", False, "Those claiming a use the FDA did not approve, for treatments "
+        "whose approved uses sitereport/fda_labels.json lists (ketamine: anesthesia; esketamine: depression, "
+        "i.e. treatment-resistant or with suicidal thoughts). 'ketamine for chronic pain' is one."),
+)
+
 #: Every table of a run folder by name: its columns and its pandera check (``unique`` names
 #: the key column whose values may not repeat).
 TABLES: dict[str, tuple[tuple[Col, ...], pa.DataFrameSchema]] = {
@@ -183,5 +248,6 @@ TABLES: dict[str, tuple[tuple[Col, ...], pa.DataFrameSchema]] = {
         ("runs", RUNS, "run_id"),
         ("clusters", CLUSTERS, "cluster_id"),
         ("duplicate_articles", DUPLICATES, None),
+        ("sites", SITES, "site"),
     )
 }
