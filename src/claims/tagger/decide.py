@@ -162,21 +162,26 @@ def decide(
     # are rare") need not name it again.
     tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or prior_topic
     names = by_label.get("INTERVENTION", ())
+    sentence_topic = bool(names or by_label.get("TREATMENT_REF")) or (len(doc) > 0 and doc[0].lower_ in _REFERRING_OPENERS)
     candidates = [
         span
         for label in CLAIM_LABELS
         for span in by_label.get(label, ())
-        if not (rules[span.id_].needs_context and not tag.topic)
+        # a list item is about what the line introducing the list is about
+        if _in_context(rules[span.id_].needs_context, tag.topic, sentence_topic or block_kind == "list_item")
         # "nerve" in "nerve block" names the treatment, claims nothing
         and not any(n.start <= span.start and span.end <= n.end for n in names)
     ]
     clauses = _clauses(doc, by_label.get("TERMINATOR", ()), rules)
     asserts = _asserts(doc, text, block_kind)
-    triggers = _outside_calls_to_action(candidates, by_label.get("NON_CLAIM", ()), clauses) if asserts else []
+    non_claims = by_label.get("NON_CLAIM", ())
+    triggers = _outside_calls_to_action(candidates, non_claims, clauses) if asserts else []
     if block_kind == "list_item" and not asserts:
         tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
     found = {s.label_ for s in triggers} if rules_decide or (model_types is not None and red) else set()
-    model_found = set(model_types or ()) if not _is_question(text) else set()
+    model_found = set(model_types or ()) if not (
+        _is_question(text) or (not asserts and _is_label(text)) or _voids_sentence(non_claims, clauses)
+    ) else set()
     if model_types is not None:
         model_only = model_found - found
         triggers = [t for t in triggers if t.label_ in found | model_found] + [
@@ -206,6 +211,27 @@ def decide(
     return tag
 
 
+#: A sentence opening with one of these refers to what the article is about.
+_REFERRING_OPENERS = frozenset({"it", "its", "this", "these", "they", "their"})
+
+
+def _in_context(needs: bool | str, article_topic: bool, sentence_topic: bool) -> bool:
+    """Whether a claim rule's ``needs_context`` is met (see ``ruleset``)."""
+    if needs == "sentence":
+        return sentence_topic
+    return article_topic or not needs
+
+
+#: Most words of a label line ("Potential Risks:", "Mechanism of Action:") that introduces
+#: what follows: a line like it with a finite verb ("Side effects include:") asserts.
+LABEL_MAX_WORDS = 6
+
+
+def _is_label(text: str) -> bool:
+    stripped = text.rstrip()
+    return stripped.endswith(":") and len(stripped.split()) <= LABEL_MAX_WORDS
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)").endswith("?")
 
@@ -218,7 +244,7 @@ def _asserts(doc: Doc, text: str, block_kind: str) -> bool:
     """
     if _is_question(text):
         return False
-    if block_kind in NON_ASSERTIVE_BLOCKS or block_kind == "list_item":
+    if block_kind in NON_ASSERTIVE_BLOCKS or block_kind == "list_item" or _is_label(text):
         words = [t for t in doc if t.is_alpha]
         return any(t.tag_ in FINITE_VERB_TAGS for t in words) or (bool(words) and words[0].tag_ == "VB")
     return True
@@ -241,10 +267,17 @@ def _outside_calls_to_action(triggers: list[Span], calls: list[Span], clauses: _
     """
     if not calls:
         return triggers
-    voided = {clauses.of_token[c.start] for c in calls}
-    if 0 in voided or (1 in voided and clauses.opened_by_condition):
+    if _voids_sentence(calls, clauses):
         return []
+    voided = {clauses.of_token[c.start] for c in calls}
     return [t for t in triggers if clauses.of_token[t.start] not in voided]
+
+
+def _voids_sentence(calls: list[Span], clauses: _Clauses) -> bool:
+    """A non-claim (call to action, "is used to treat") in the main clause, or right after an
+    opening condition, leaves the sentence asserting nothing: nor may the classifier claim it."""
+    voided = {clauses.of_token[c.start] for c in calls}
+    return 0 in voided or (1 in voided and clauses.opened_by_condition)
 
 
 def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:

@@ -10,8 +10,9 @@ Each JSONL line of a rule file is one rule::
 lists) or a phrase (a string, matched case-insensitively on whole tokens). A rule may
 instead carry ``regex`` (matched on the sentence text) or ``link_domain`` (a link whose
 host ends with it). Optional keys: ``canonical`` (the name reported for interventions,
-conditions and red flags), ``needs_context`` (the claim only counts when the sentence is
-about an intervention), ``direction`` (hedge scope: ``forward``, ``backward`` or ``both``),
+conditions and red flags), ``needs_context`` (``true``: the claim only counts once the
+article is about an intervention, this sentence or an earlier one naming one;
+``"sentence"``: only when this sentence names one, or opens with "it"/"this"/"they"), ``direction`` (hedge scope: ``forward``, ``backward`` or ``both``),
 ``unless_after`` / ``unless_before`` (lower-case words that veto a match when they stand
 within two tokens before / right after it), ``note``. Any other key is an error, reported
 with its file and line, so a misspelt key never silently does nothing.
@@ -64,7 +65,7 @@ class Rule:
     regex: str | None = None
     link_domain: str | None = None
     canonical: str | None = None
-    needs_context: bool = False
+    needs_context: bool | str = False
     direction: str = "both"
     unless_after: tuple[str, ...] = ()
     unless_before: tuple[str, ...] = ()
@@ -78,7 +79,7 @@ class Rule:
             if getattr(self, key) is not None:
                 entry[key] = getattr(self, key)
         if self.needs_context:
-            entry["needs_context"] = True
+            entry["needs_context"] = self.needs_context
         if self.direction != "both":
             entry["direction"] = self.direction
         for key in ("unless_after", "unless_before"):
@@ -184,6 +185,9 @@ def _parse(entry: dict, where: str, lexicons: dict[str, tuple[str, ...]]) -> Rul
     present = [k for k in _MATCH_KEYS if entry.get(k)]
     if len(present) != 1:
         raise RuleError(f"{where}: rule {rid}: give exactly one of {', '.join(_MATCH_KEYS)}")
+    needs_context = entry.get("needs_context", False)
+    if needs_context not in (True, False, "sentence"):
+        raise RuleError(f"{where}: rule {rid}: needs_context must be true, false or \"sentence\"")
     direction = entry.get("direction", "both")
     if direction not in ("forward", "backward", "both"):
         raise RuleError(f"{where}: rule {rid}: direction must be forward, backward or both")
@@ -197,7 +201,7 @@ def _parse(entry: dict, where: str, lexicons: dict[str, tuple[str, ...]]) -> Rul
         regex=entry.get("regex"),
         link_domain=entry.get("link_domain"),
         canonical=entry.get("canonical"),
-        needs_context=bool(entry.get("needs_context", False)),
+        needs_context=needs_context,
         direction=direction,
         unless_after=tuple(entry.get("unless_after", ())),
         unless_before=tuple(entry.get("unless_before", ())),
