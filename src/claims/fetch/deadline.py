@@ -1,0 +1,125 @@
+"""A total deadline for one HTTP request: connecting, the headers and the whole body.
+
+Socket timeouts bound each read, not the exchange: a server that sends one byte every few
+seconds never lets a read time out, and would hold a run for ever. So each request runs
+under a ``Deadline``: a timer that, when it fires, shuts down the socket of the connection
+the request is using, which makes the blocked read return at once; the request then reports
+that it missed its deadline.
+
+Which connection a request uses is decided deep inside urllib3's pool, so the pools that
+``DeadlineAdapter`` mounts tell the deadline of the calling thread about the socket of each
+connection they hand out, or open: the socket itself, since http.client lets go of it on the
+connection once an answer that ends with the connection starts.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+#: How often an expired deadline looks again for a socket that was still being opened.
+_RECHECK_SECONDS = 0.05
+
+_current = threading.local()
+
+
+class Deadline:
+    """``seconds`` from now; ``expired`` once they have passed (see the module docstring)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connection = None
+        self._socket: socket.socket | None = None
+        self._finished = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+
+    def watch(self, connection) -> None:
+        """The request now uses ``connection`` (a urllib3 connection, maybe not yet open)."""
+        with self._lock:
+            self._connection = connection
+            self._socket = connection.sock
+        if self.expired:
+            self._expire()
+
+    def opened(self, sock: socket.socket) -> None:
+        """The request's connection has just opened ``sock``."""
+        with self._lock:
+            self._socket = sock
+        if self.expired:
+            self._expire()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            sock = self._socket
+            if sock is None:  # still connecting (bounded by the connect timeout): look again soon
+                retry = threading.Timer(_RECHECK_SECONDS, self._expire)
+                retry.daemon = True
+                retry.start()
+                return
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
+
+    @contextmanager
+    def running(self) -> Iterator["Deadline"]:
+        """Arm the timer for the calling thread's requests; disarm it on the way out."""
+        _current.deadline = self
+        self._timer.start()
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._finished = True
+            self._timer.cancel()
+            _current.deadline = None
+            if self.expired and self._connection is not None:
+                self._connection.close()  # a shut-down socket must not go back to the pool
+
+
+def _watched(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+    class WatchedConnection(pool_class.ConnectionCls):  # type: ignore[misc, name-defined]
+        def connect(self) -> None:
+            super().connect()
+            deadline = getattr(_current, "deadline", None)
+            if deadline is not None:
+                deadline.opened(self.sock)
+
+    class WatchedPool(pool_class):  # type: ignore[misc, valid-type]
+        ConnectionCls = WatchedConnection
+
+        def _get_conn(self, timeout: float | None = None):
+            connection = super()._get_conn(timeout)
+            deadline = getattr(_current, "deadline", None)
+            if deadline is not None:
+                deadline.watch(connection)
+            return connection
+
+    return WatchedPool
+
+
+_POOLS = {"http": _watched(HTTPConnectionPool), "https": _watched(HTTPSConnectionPool)}
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connection pools (direct or through a proxy) report to the
+    calling thread's ``Deadline``."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(_POOLS)
+        return manager
