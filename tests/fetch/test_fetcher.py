@@ -258,12 +258,18 @@ def test_connection_refused_is_retried_then_reported(make_fetcher):
         port = probe.getsockname()[1]
     start = time.monotonic()
     result = make_fetcher(retries=3, backoff=0.1).fetch(f"http://127.0.0.1:{port}/x")
-    # robots.txt is unreachable first, so the page itself is skipped rather than attempted
-    assert result.status == "skipped"
-    assert "connection refused" in result.error
+    # robots.txt is asked for first: nothing answers there, so the page is an error
+    assert (result.status, result.error) == ("error", "connection refused")
     assert time.monotonic() - start >= 0.05 + 0.1  # two back-offs of at least half their base
     no_robots = make_fetcher(retries=2, backoff=0.01, obey_robots=False).fetch(f"http://127.0.0.1:{port}/x")
     assert (no_robots.status, no_robots.error) == ("error", "connection refused")
+
+
+def test_an_unknown_host_is_an_error_not_a_robots_skip(make_fetcher):
+    # .invalid never resolves (RFC 6761)
+    for obey in (True, False):
+        result = make_fetcher(retries=1, obey_robots=obey).fetch("http://no-such-clinic.invalid/ketamine")
+        assert (result.status, result.error) == ("error", "host not found")
 
 
 def test_cache_files_are_content_addressed_and_complete(server, make_fetcher, tmp_path):
