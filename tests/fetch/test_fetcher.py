@@ -335,3 +335,22 @@ def test_lost_cached_body_falls_back_to_a_full_fetch(server, make_fetcher, tmp_p
     assert (again.status, again.from_cache, again.text) == ("ok", False, PAGE)
     assert "If-None-Match" in seen[1] and "If-None-Match" not in seen[2]
     assert (tmp_path / "c" / "bodies" / first.content_sha256).read_bytes() == PAGE.encode()
+
+
+def test_random_bytes_served_as_html_are_skipped_as_binary(server, make_fetcher):
+    import random
+
+    server.expect_request("/noise").respond_with_data(random.Random(5).randbytes(50_000), content_type="text/html")
+    result = make_fetcher().fetch(server.url_for("/noise"))
+    assert (result.status, result.http_status, result.text) == ("skipped", 200, None)
+    assert result.error.startswith("binary content, not text")
+
+
+def test_a_utf8_page_with_one_bad_byte_stays_utf8_and_says_so(server, make_fetcher):
+    body = ("<html><body><p>Our Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>".encode() + b"\x93"
+            + "<p>R\u00e9sum\u00e9 \u2013 na\u00efve.</p></body></html>".encode())
+    server.expect_request("/bad-byte").respond_with_data(body, content_type="text/html")
+    result = make_fetcher().fetch(server.url_for("/bad-byte"))
+    assert result.status == "ok"
+    assert "Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>\ufffd<p>R\u00e9sum\u00e9 \u2013 na\u00efve" in result.text
+    assert result.note == "1 invalid UTF-8 byte sequence replaced with U+FFFD"

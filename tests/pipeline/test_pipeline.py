@@ -67,3 +67,16 @@ def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
     assert [r.article.status for r in results] == ["ok", "error", "ok"]
     assert "RecursionError" in results[1].article.error and not results[1].claims
     assert results[0].article.n_claims == 1 and results[2].article.n_claims == 1
+
+
+def test_an_ok_article_that_needed_repairs_says_which_in_its_row():
+    deep = ("<html><body><article><p>Ketamine infusions relieve chronic pain.</p>" + "<span>" * 5000
+            + "<p>Ketamine blocks NMDA receptors.</p></article></body></html>")
+    page = FetchResult(source="old.html", status="ok", content_type="text/html", text=deep,
+                       note="1 invalid UTF-8 byte sequence replaced with U+FFFD")
+    result = analyse(page, get_tagger(Settings()), run_id="r")
+    assert result.article.status == "ok" and result.article.n_sentences == 2
+    assert result.article.error == ("1 invalid UTF-8 byte sequence replaced with U+FFFD; "
+                                    "markup nested deeper than 2048 elements, read flattened")
+    clean = analyse(_page("clinic.example", "TMS relieves depression."), get_tagger(Settings()), "r")
+    assert clean.article.error is None

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from claims.fetch.cache import CacheEntry, RawCache, sha256_hex
-from claims.fetch.decode import ACCEPTED_TYPES, decode_text, looks_like_html, parse_content_type
+from claims.fetch.decode import ACCEPTED_TYPES, decode, looks_like_html, parse_content_type
 from claims.fetch.hosts import HostGate, host_key
 from claims.fetch.result import FetchProblem, FetchResult, utc_now
 from claims.fetch.robots import RobotsRules
@@ -168,15 +168,19 @@ class Fetcher:
             kind = ACCEPTED_TYPES.get(media_type)
             if kind is None:
                 raise FetchProblem("skipped", f"content-type {media_type} not accepted", http_status)
+        decoded = decode(raw, charset, html=kind == "text/html")
+        if decoded.binary:
+            raise FetchProblem("skipped", decoded.binary_reason(), http_status)
         return FetchResult(
             source=source,
             status="ok",
             url=final_url,
             http_status=http_status,
             content_type=kind,
-            text=decode_text(raw, charset, html=kind == "text/html"),
+            text=decoded.text,
             content_sha256=sha256_hex(raw),
             from_cache=from_cache,
+            note=decoded.note,
         )
 
 
