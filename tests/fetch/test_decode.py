@@ -132,3 +132,10 @@ def test_text_in_any_of_our_encodings_is_not_binary():
         assert not decode(text.encode(encoding), encoding).binary
     assert not decode(b"").binary
     assert not decode(b"<p>a stray \x01 control in a short page</p>").binary
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised(encoding):
+    text = "Ketamine infusions \u2013 what to expect. Caf\u00e9 talk."
+    assert decode(text.encode(encoding)).text == text
+    assert decode(text.encode(encoding), "utf-8").text == text

@@ -54,6 +54,11 @@ BINARY_MIN_CONTROLS = 8
 #: sequences (its curly quotes are lone bytes), and random bytes far fewer than invalid ones.
 MOSTLY_UTF8_RATIO = 2
 
+#: UTF-16 without a byte-order mark is recognised from this many first bytes, when more than
+#: this share of the even or of the odd ones are zero.
+UTF16_SNIFF_BYTES = 4096
+UTF16_ZERO_SHARE = 0.3
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -124,6 +129,9 @@ def decode(raw: bytes, declared_charset: str | None = None, *, html: bool = True
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return _lossy(raw, encoding)
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return _lossy(raw, utf16)
     candidates = [_codec(declared_charset)]
     if html:
         candidates.append(_codec(_meta_charset(raw), from_meta=True))
@@ -138,6 +146,21 @@ def decode(raw: bytes, declared_charset: str | None = None, *, html: bool = True
     if _mostly_utf8(as_utf8):
         return as_utf8
     return _lossy(raw, _detect(raw) or "utf-8")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark shows as a zero byte in every other position
+    (for Latin text); such bytes are valid UTF-8, so no other check would notice."""
+    sample = raw[:UTF16_SNIFF_BYTES]
+    half = len(sample) // 2
+    if half < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > UTF16_ZERO_SHARE * half and even < odd / 10:
+        return "utf-16-le"
+    if even > UTF16_ZERO_SHARE * half and odd < even / 10:
+        return "utf-16-be"
+    return None
 
 
 def _lossy(raw: bytes, encoding: str) -> Decoded:
@@ -155,7 +178,7 @@ def _mostly_utf8(decoded: Decoded) -> bool:
 
 
 def _label(encoding: str) -> str:
-    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding)
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8"}.get(encoding, encoding.upper())
 
 
 def _meta_charset(raw: bytes) -> str | None:
