@@ -36,5 +36,9 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame, handle: TextIO | None = None, *, header: bool = True) -> str | None:
-    """``frame`` as CSV, every cell made safe: written to ``handle``, or returned as text."""
-    return csv_frame(frame).to_csv(handle, index=False, header=header)
+    """``frame`` as CSV, every cell made safe: written to ``handle``, or returned as text.
+
+    Rows end in CRLF, as RFC 4180 has it, which also makes the writer quote a cell holding a
+    bare carriage return (with LF endings it would not, and a spreadsheet would break the
+    row there)."""
+    return csv_frame(frame).to_csv(handle, index=False, header=header, lineterminator="\r\n")
