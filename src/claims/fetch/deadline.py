@@ -4,7 +4,7 @@ Socket timeouts bound each read, not the exchange: a server that sends one byte 
 seconds never lets a read time out, and would hold a run for ever. So each request runs
 under a ``Deadline``: a timer that, when it fires, shuts down the socket of the connection
 the request is using, which makes the blocked read return at once; the request then reports
-that it missed its deadline.
+that it missed its deadline. One watchdog thread keeps every deadline of the process.
 
 Which connection a request uses is decided deep inside urllib3's pool, so the pools that
 ``DeadlineAdapter`` mounts tell the deadline of the calling thread about the socket of each
@@ -13,8 +13,11 @@ connection once an answer that ends with the connection starts.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +30,38 @@ _RECHECK_SECONDS = 0.05
 _current = threading.local()
 
 
+class _Watchdog:
+    """One thread for every deadline of the process: it sleeps until the earliest is due.
+    (A timer thread per request would cost a thread start at the moment the host gate lets
+    the request go, which shifts its start by a varying amount on a busy machine.)"""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Deadline]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def call_at(self, when: float, deadline: "Deadline") -> None:
+        """Call ``deadline._expire()`` at ``when`` (``time.monotonic()``)."""
+        with self._changed:
+            heapq.heappush(self._due, (when, next(self._order), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="claims-deadlines", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._changed.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                _, _, deadline = heapq.heappop(self._due)
+            deadline._expire()
+
+
+_WATCHDOG = _Watchdog()
+
+
 class Deadline:
     """``seconds`` from now; ``expired`` once they have passed (see the module docstring)."""
 
@@ -37,8 +72,6 @@ class Deadline:
         self._socket: socket.socket | None = None
         self._finished = False
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, seconds), self._expire)
-        self._timer.daemon = True
 
     def watch(self, connection) -> None:
         """The request now uses ``connection`` (a urllib3 connection, maybe not yet open)."""
@@ -62,9 +95,7 @@ class Deadline:
             self.expired = True
             sock = self._socket
             if sock is None:  # still connecting (bounded by the connect timeout): look again soon
-                retry = threading.Timer(_RECHECK_SECONDS, self._expire)
-                retry.daemon = True
-                retry.start()
+                _WATCHDOG.call_at(time.monotonic() + _RECHECK_SECONDS, self)
                 return
         try:
             sock.shutdown(socket.SHUT_RDWR)
@@ -75,16 +106,16 @@ class Deadline:
     def running(self) -> Iterator["Deadline"]:
         """Arm the timer for the calling thread's requests; disarm it on the way out."""
         _current.deadline = self
-        self._timer.start()
+        _WATCHDOG.call_at(time.monotonic() + self.seconds, self)
         try:
             yield self
         finally:
             with self._lock:
-                self._finished = True
-            self._timer.cancel()
+                self._finished = True  # the watchdog's call, when it comes, does nothing
             _current.deadline = None
             if self.expired and self._connection is not None:
                 self._connection.close()  # a shut-down socket must not go back to the pool
+            self._connection = self._socket = None  # the watchdog holds this until it is due
 
 
 def _watched(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
