@@ -10,6 +10,11 @@ Which connection a request uses is decided deep inside urllib3's pool, so the po
 ``DeadlineAdapter`` mounts tell the deadline of the calling thread about the socket of each
 connection they hand out, or open: the socket itself, since http.client lets go of it on the
 connection once an answer that ends with the connection starts.
+
+What a deadline cannot cut short: a DNS lookup (the resolver has its own timeouts) and a TLS
+handshake in progress (the socket being wrapped is not reachable from outside until the
+handshake ends); each read of those is bounded by the connect timeout, and the request
+reports the missed deadline as soon as either ends.
 """
 from __future__ import annotations
 
