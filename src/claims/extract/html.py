@@ -96,13 +96,9 @@ def extract_html(html: str, url: str | None = None) -> Document:
     return builder.build(**info, notes=notes)
 
 
-def parse(html: str) -> lxml.html.HtmlElement | None:
-    """Parse leniently; None when nothing HTML-like is left (empty or binary input)."""
-    return parse_page(html)[0]
-
-
 def parse_page(html: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
-    """The page's tree, and notes on what had to be done to read it all.
+    """The page's tree, parsed leniently (None when nothing HTML-like is left: empty or
+    binary input), and notes on what had to be done to read it all.
 
     libxml2 builds no element deeper than ``MAX_DEPTH`` (256 without its ``huge_tree``
     option, which is used): old pages with hundreds of unclosed ``<span>`` or ``<font>``
