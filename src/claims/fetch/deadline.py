@@ -53,7 +53,8 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="claims-deadlines", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            if self._due[0][2] is deadline:  # the thread sleeps until the earliest: wake it only for a new earliest
+                self._changed.notify()
 
     def _run(self) -> None:
         while True:
