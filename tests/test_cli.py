@@ -123,3 +123,35 @@ def test_discover_and_run_refuse_unusable_sites_and_options_before_anything_runs
     assert main(["discover", f"@{tmp_path / 'missing.txt'}"]) == 2
     assert "missing.txt" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_file_or_a_folder_is_one_line_and_status_2(tmp_path, capsys):
+    for command in ("sentences", "tag"):
+        assert main([command, str(tmp_path / "absent.txt")]) == 2
+        err = capsys.readouterr().err
+        assert err == f"claims {command}: {tmp_path / 'absent.txt'}: no such file\n"
+        assert main([command, str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"claims {command}: {tmp_path}: is a folder") and err.count("\n") == 1
+
+
+def test_utf16_input_is_read_as_utf16(tmp_path, capsys):
+    text = "TMS relieves depression. It is completely safe \u2013 na\u00efve patients too.\n"
+    for name, raw in {"bom-le.txt": text.encode("utf-16"), "bom-be.txt": b"\xfe\xff" + text.encode("utf-16-be"),
+                      "no-bom.txt": text.encode("utf-16-le")}.items():
+        path = tmp_path / name
+        path.write_bytes(raw)
+        assert main(["sentences", str(path)]) == 0
+        rows = _json_lines(capsys.readouterr().out)
+        assert [r["text"] for r in rows] == ["TMS relieves depression.",
+                                             "It is completely safe \u2013 na\u00efve patients too."], name
+        assert main(["tag", str(path)]) == 0
+        tagged = _json_lines(capsys.readouterr().out)
+        assert tagged[1]["red_flags"] == ["completely safe"], name
+
+
+def test_utf16_on_standard_input(monkeypatch, capsys):
+    raw = "TMS relieves depression.\n".encode("utf-16")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    assert main(["sentences"]) == 0
+    assert [r["text"] for r in _json_lines(capsys.readouterr().out)] == ["TMS relieves depression."]

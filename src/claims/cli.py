@@ -283,17 +283,37 @@ def _extract(args) -> int:
     return 0
 
 
+class InputError(Exception):
+    """The input file cannot be read; the message is the whole story."""
+
+
 def _read_input(file: str | None) -> str:
-    """The text to read; a byte-order mark is not part of it."""
+    """The text to read, decoded as web pages are (a byte-order mark says UTF-16 or UTF-8 and
+    is not part of the text; without one, UTF-8 or the encoding the bytes look like)."""
+    from claims.fetch.decode import decode_text
+
     if file is None:
-        return sys.stdin.read().removeprefix("\ufeff")
-    return Path(file).read_text(encoding="utf-8-sig", errors="replace")
+        buffer = getattr(sys.stdin, "buffer", None)  # None when stdin is already text
+        return decode_text(buffer.read(), html=False) if buffer is not None else sys.stdin.read().removeprefix("\ufeff")
+    path = Path(file)
+    try:
+        return decode_text(path.read_bytes(), html=False)
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder; give a text file, or use `claims run` for a folder") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot be read ({exc.strerror or type(exc).__name__})") from None
 
 
 def _sentences(args) -> int:
     from claims.sentences import split_text
 
-    text = _read_input(args.file)
+    try:
+        text = _read_input(args.file)
+    except InputError as exc:
+        print(f"claims sentences: {exc}", file=sys.stderr)
+        return 2
     for start, end in split_text(text):
         print(json.dumps({"start": start, "end": end, "text": text[start:end]}, ensure_ascii=False))
     return 0
@@ -304,15 +324,15 @@ def _tag(args) -> int:
     from claims.sentences import split_document
     from claims.settings import Settings
     from claims.tagger import Tagger
+    from claims.tagger.ruleset import RuleError, load_rules
 
-    from claims.tagger.ruleset import RuleError
-
-    try:
+    try:  # mistakes are reported before the model loads: the rules, then the input
+        load_rules(args.rules)
+        text = _read_input(args.file)
         tagger = Tagger(Settings.from_env(rules_dir=args.rules, tagger=args.tagger))
-    except RuleError as exc:
+    except (InputError, RuleError) as exc:
         print(f"claims tag: {exc}", file=sys.stderr)
         return 2
-    text = _read_input(args.file)
     documents = text.splitlines() if args.lines else [text]
     for number, document_text in enumerate(documents):
         if args.lines and not document_text.strip():
@@ -323,7 +343,7 @@ def _tag(args) -> int:
             record = {"document": number, "start": sentence.start, "end": sentence.end, "text": sentence.text,
                       "section": sentence.section}
             fields = asdict(tag)
-            for private in ("topic", "red_flag_codes"):
+            for private in ("topic", "red_flag_codes", "decided_by"):
                 fields.pop(private)
             print(json.dumps({**record, **fields}, ensure_ascii=False))
     return 0

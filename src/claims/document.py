@@ -41,6 +41,8 @@ class Document:
     title: str | None = None
     canonical_url: str | None = None
     published: str | None = None
+    #: What had to be done to read the page (markup flattened ...), for the article's row.
+    notes: list[str] = field(default_factory=list)
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]

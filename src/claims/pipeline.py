@@ -2,7 +2,9 @@
 
 Nothing here knows about Prefect, so every stage is testable and benchmarkable alone. An
 article that cannot be read, extracted or tagged becomes an articles row with status
-``error`` or ``skipped`` and its reason; it never raises into the run.
+``error`` or ``skipped`` and its reason; it never raises into the run. An ``ok`` article
+that needed repairs to be read (invalid bytes replaced, markup flattened) says which in the
+same ``error`` column.
 """
 from __future__ import annotations
 
@@ -132,7 +134,8 @@ def _split(fetched: FetchResult, run_id: str, via: str) -> tuple[ArticleResult, 
         _failed(fetched, result, exc)
         return result, None
     result.text = ArticleText.of(result.article.article_id, fetched.source, document)
-    result.article = replace(result.article, title=document.title)
+    notes = [note for note in (fetched.note, *document.notes) if note]
+    result.article = replace(result.article, title=document.title, error="; ".join(notes) or None)
     return result, sentences
 
 

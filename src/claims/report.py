@@ -3,7 +3,7 @@ per-site table (``claims report`` prints it: as aligned text, markdown or CSV).
 
 The flow publishes them as Prefect artifacts; they are built here, from the run's own rows,
 so they can be tested without Prefect. Scraped text inside markdown is escaped, and CSV cells
-are made safe for spreadsheets (``spreadsheet.csv_frame``).
+are made safe for spreadsheets (``spreadsheet.to_csv``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from claims.dataset import DatasetError
 from claims.dataset.schema import PRIORITIES
 from claims.runfolder import RunFolder, RunInfo
 from claims.sitereport import CLAIM_COLUMNS, fill_sites, site_table
-from claims.spreadsheet import csv_frame
+from claims.spreadsheet import to_csv
 
 #: Rows in the top-priority table.
 TOP_CLAIMS = 50
@@ -116,7 +116,7 @@ def format_sites(sites: pd.DataFrame, fmt: str = "table") -> str:
     """The per-site table as an aligned text table, a markdown table or CSV (every column
     as stored, cells made safe for spreadsheets)."""
     if fmt == "csv":
-        return csv_frame(sites).to_csv(index=False)
+        return to_csv(sites)
     rows = [[row[h] for h in SITE_HEADERS] for row in site_rows(sites)]
     if fmt == "md":
         lines = ["| " + " | ".join(SITE_HEADERS) + " |", "|" + "---|" * len(SITE_HEADERS)]

@@ -34,9 +34,13 @@ class Settings:
     # --- fetching -------------------------------------------------------------------
     #: Contact put into the User-Agent so site owners can reach whoever runs the crawl.
     contact: str = "https://example.org/claims-contact"
-    #: Connect and read timeouts, in seconds.
+    #: Connect and read timeouts, in seconds (a read timeout bounds one wait for data).
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
+    #: Longest time one request may take, in seconds, from connecting to the last byte of the
+    #: body (robots.txt included); a page that misses it is an error, not retried. A server
+    #: sending a byte every few seconds never trips the read timeout, but trips this.
+    request_deadline: float = 60.0
     #: Attempts per URL for transient failures (connection errors, 429, 5xx).
     retries: int = 3
     #: First back-off delay in seconds; doubles each attempt, with jitter.

@@ -2,11 +2,14 @@
 
 Scraped pages are hostile input: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return is run as a formula by Excel, LibreOffice and Google Sheets
-(``=HYPERLINK("http://evil.example", "Open")``). Every CSV the project writes goes through
-``csv_frame``, which prefixes such cells with an apostrophe as OWASP's CSV-injection guidance
-advises, and joins list cells with ``"; "``.
+(``=HYPERLINK("http://evil.example", "Open")``). Every CSV the project writes is written by
+``to_csv`` here, which prefixes such cells with an apostrophe as OWASP's CSV-injection
+guidance advises, and joins list cells with ``"; "``. No other module writes CSV
+(``tests/test_spreadsheet.py`` fails if one does).
 """
 from __future__ import annotations
+
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -33,3 +36,12 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text and list cells are safe to write as CSV."""
     return frame.apply(lambda column: column.map(csv_cell) if column.dtype == object or
                        pd.api.types.is_string_dtype(column) else column)
+
+
+def to_csv(frame: pd.DataFrame, handle: TextIO | None = None, *, header: bool = True) -> str | None:
+    """``frame`` as CSV, every cell made safe: written to ``handle``, or returned as text.
+
+    Rows end in CRLF, as RFC 4180 has it, which also makes the writer quote a cell holding a
+    bare carriage return (with LF endings it would not, and a spreadsheet would break the
+    row there)."""
+    return csv_frame(frame).to_csv(handle, index=False, header=header, lineterminator="\r\n")

@@ -122,7 +122,7 @@ def test_an_unusable_site_is_a_note_not_a_crash(discover):
     bad, unreachable = discover("ftp://files.example/", "http://127.0.0.1:9/")
     assert bad.site is None and "is not a site" in bad.notes[0] and not bad.articles
     assert unreachable.articles == []
-    assert unreachable.notes[0].startswith("home page http://127.0.0.1:9/: skipped: robots.txt unreachable")
+    assert unreachable.notes[0].startswith("home page http://127.0.0.1:9/: error: connection refused")
 
 
 def test_discover_command_writes_a_list_claims_run_can_read(clinic_sites, tmp_path, capsys, monkeypatch):

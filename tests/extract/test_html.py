@@ -5,7 +5,7 @@ import pytest
 import trafilatura
 
 from claims.extract import extract_html
-from claims.extract.html import parse
+from claims.extract.html import parse_page
 
 from .conftest import CLINIC_URL, assert_consistent, blocks_of, read_page
 
@@ -195,5 +195,5 @@ def test_boilerplate_lines_in_unmarked_divs_are_dropped():
 
 
 def test_parse_reads_a_string_with_an_xml_encoding_declaration():
-    tree = parse('<?xml version="1.0" encoding="utf-8"?><html><body><p>Dry needling</p></body></html>')
-    assert tree is not None and "Dry needling" in tree.text_content()
+    tree, notes = parse_page('<?xml version="1.0" encoding="utf-8"?><html><body><p>Dry needling</p></body></html>')
+    assert tree is not None and "Dry needling" in tree.text_content() and notes == []

@@ -119,3 +119,17 @@ def test_a_site_listed_first_does_not_hold_every_worker(server, other_server, ma
     assert len(results) == 12
     # with both workers given to the first site, the second would wait for three of its pages
     assert abs(first_starts["b"] - first_starts["a"]) < 0.15
+
+
+def test_localhost_and_127_0_0_1_share_one_hosts_limit(server, make_fetcher):
+    # one server, named two ways: it must see no more than the per-host limit at once
+    counter = InFlight()
+    urls = []
+    for i in range(6):
+        server.expect_request(f"/n{i}").respond_with_handler(counter.handler("one", 0.15))
+        url = server.url_for(f"/n{i}")
+        urls.append(url if i % 2 else url.replace("127.0.0.1", "localhost"))
+    assert any("localhost" in u for u in urls) and any("127.0.0.1" in u for u in urls)
+    results = list(make_fetcher(host_concurrency=1, global_concurrency=4).fetch_many(urls))
+    assert [r.status for r in results] == ["ok"] * 6
+    assert counter.peak["one"] == 1

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.fetch.decode import decode_text, looks_like_html, parse_content_type
+from claims.fetch.decode import decode, decode_text, looks_like_html, parse_content_type
 
 SAMPLE = "Caf\u00e9 \u201cquoted\u201d \u2013 na\u00efve \u2019s"
 
@@ -88,3 +88,54 @@ def test_html_sniffing():
     assert looks_like_html(b"<HTML><body>")
     assert not looks_like_html(b"%PDF-1.4")
     assert not looks_like_html(b"plain words <b>bold</b>")
+
+
+UTF8_PAGE = ("<html><body><p>Our Clinic\u2019s caf\u00e9 offers \u201cketamine\u201d infusions \u2013 na\u00efve "
+             "patients welcome.</p></body></html>")
+
+
+def test_utf8_with_a_few_invalid_bytes_stays_utf8_and_counts_them():
+    a, b, c = UTF8_PAGE[:30], UTF8_PAGE[30:60], UTF8_PAGE[60:]
+    damaged = a.encode("utf-8") + b"\x93" + b.encode("utf-8") + b"\xff" + c.encode("utf-8")
+    for declared in (None, "utf-8"):
+        decoded = decode(damaged, declared)
+        assert decoded.encoding == "utf-8"
+        assert decoded.text == a + "\ufffd" + b + "\ufffd" + c
+        assert decoded.replaced == 2
+        assert decoded.note == "2 invalid UTF-8 byte sequences replaced with U+FFFD"
+        assert not decoded.binary
+
+
+def test_a_replacement_character_written_in_the_page_is_not_counted():
+    raw = ("\ufffd " + UTF8_PAGE).encode("utf-8") + b"\x93"
+    assert decode(raw).replaced == 1
+
+
+def test_a_clean_page_has_no_note():
+    assert decode(UTF8_PAGE.encode("utf-8")).note is None
+    assert decode(f"<p>{SAMPLE}</p>".encode("cp1252")).note is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_bytes_are_binary_whatever_the_label(seed):
+    import random
+
+    raw = random.Random(seed).randbytes(20_000)
+    for label in (None, "utf-8", "windows-1252"):
+        decoded = decode(raw, label)
+        assert decoded.binary, (label, decoded.encoding, decoded.controls)
+        assert decoded.binary_reason().startswith("binary content, not text (")
+
+
+def test_text_in_any_of_our_encodings_is_not_binary():
+    for text, encoding in [(SAMPLE * 50, "cp1252"), (UTF8_PAGE * 20, "utf-8"), (SAMPLE * 50, "utf-16")]:
+        assert not decode(text.encode(encoding), encoding).binary
+    assert not decode(b"").binary
+    assert not decode(b"<p>a stray \x01 control in a short page</p>").binary
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised(encoding):
+    text = "Ketamine infusions \u2013 what to expect. Caf\u00e9 talk."
+    assert decode(text.encode(encoding)).text == text
+    assert decode(text.encode(encoding), "utf-8").text == text

@@ -258,12 +258,18 @@ def test_connection_refused_is_retried_then_reported(make_fetcher):
         port = probe.getsockname()[1]
     start = time.monotonic()
     result = make_fetcher(retries=3, backoff=0.1).fetch(f"http://127.0.0.1:{port}/x")
-    # robots.txt is unreachable first, so the page itself is skipped rather than attempted
-    assert result.status == "skipped"
-    assert "connection refused" in result.error
+    # robots.txt is asked for first: nothing answers there, so the page is an error
+    assert (result.status, result.error) == ("error", "connection refused")
     assert time.monotonic() - start >= 0.05 + 0.1  # two back-offs of at least half their base
     no_robots = make_fetcher(retries=2, backoff=0.01, obey_robots=False).fetch(f"http://127.0.0.1:{port}/x")
     assert (no_robots.status, no_robots.error) == ("error", "connection refused")
+
+
+def test_an_unknown_host_is_an_error_not_a_robots_skip(make_fetcher):
+    # .invalid never resolves (RFC 6761)
+    for obey in (True, False):
+        result = make_fetcher(retries=1, obey_robots=obey).fetch("http://no-such-clinic.invalid/ketamine")
+        assert (result.status, result.error) == ("error", "host not found")
 
 
 def test_cache_files_are_content_addressed_and_complete(server, make_fetcher, tmp_path):
@@ -329,3 +335,22 @@ def test_lost_cached_body_falls_back_to_a_full_fetch(server, make_fetcher, tmp_p
     assert (again.status, again.from_cache, again.text) == ("ok", False, PAGE)
     assert "If-None-Match" in seen[1] and "If-None-Match" not in seen[2]
     assert (tmp_path / "c" / "bodies" / first.content_sha256).read_bytes() == PAGE.encode()
+
+
+def test_random_bytes_served_as_html_are_skipped_as_binary(server, make_fetcher):
+    import random
+
+    server.expect_request("/noise").respond_with_data(random.Random(5).randbytes(50_000), content_type="text/html")
+    result = make_fetcher().fetch(server.url_for("/noise"))
+    assert (result.status, result.http_status, result.text) == ("skipped", 200, None)
+    assert result.error.startswith("binary content, not text")
+
+
+def test_a_utf8_page_with_one_bad_byte_stays_utf8_and_says_so(server, make_fetcher):
+    body = ("<html><body><p>Our Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>".encode() + b"\x93"
+            + "<p>R\u00e9sum\u00e9 \u2013 na\u00efve.</p></body></html>".encode())
+    server.expect_request("/bad-byte").respond_with_data(body, content_type="text/html")
+    result = make_fetcher().fetch(server.url_for("/bad-byte"))
+    assert result.status == "ok"
+    assert "Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>\ufffd<p>R\u00e9sum\u00e9 \u2013 na\u00efve" in result.text
+    assert result.note == "1 invalid UTF-8 byte sequence replaced with U+FFFD"

@@ -34,3 +34,19 @@ def test_unsupported_missing_large_and_directory(tmp_path):
     assert (missing.status, missing.error) == ("error", "file not found")
     assert (big.status, big.error) == ("skipped", "body larger than 100 bytes")
     assert (folder.status, folder.error) == ("error", "is a directory")
+
+
+def test_random_bytes_in_an_html_file_are_skipped_as_binary(tmp_path):
+    import random
+
+    (tmp_path / "noise.html").write_bytes(random.Random(3).randbytes(30_000))
+    result = read_file(tmp_path / "noise.html", source="noise.html")
+    assert result.status == "skipped" and result.text is None
+    assert result.error.startswith("binary content, not text")
+
+
+def test_a_utf8_file_with_a_bad_byte_is_read_as_utf8_with_a_note(tmp_path):
+    (tmp_path / "page.html").write_bytes("<p>Our clinic\u2019s caf\u00e9</p>".encode() + b"\x93")
+    result = read_file(tmp_path / "page.html", source="page.html")
+    assert (result.status, result.text) == ("ok", "<p>Our clinic\u2019s caf\u00e9</p>\ufffd")
+    assert result.note == "1 invalid UTF-8 byte sequence replaced with U+FFFD"

@@ -8,9 +8,22 @@ from concurrent.futures import ThreadPoolExecutor
 from claims.fetch.hosts import HostGate, host_key
 
 
-def test_host_key_is_netloc_lowercased():
+def test_host_key_is_the_site_and_a_non_default_port():
     assert host_key("https://Clinic.Example:8443/a?b") == "clinic.example:8443"
     assert host_key("http://127.0.0.1:5000/x") != host_key("http://127.0.0.1:5001/x")
+    # one site however its host is written
+    same = ["https://www.clinic.co.uk/a", "http://clinic.co.uk/b", "https://blog.clinic.co.uk:443/c",
+            "https://WWW.Clinic.co.uk./d"]
+    assert {host_key(url) for url in same} == {"clinic.co.uk"}
+    assert host_key("http://www.clinic.co.uk:8080/") == "clinic.co.uk:8080"
+    # one machine: every loopback name and address
+    loop = ["http://localhost:5000/", "http://127.0.0.1:5000/", "http://[::1]:5000/", "http://app.localhost:5000/",
+            "http://127.0.0.2:5000/", "http://[::ffff:127.0.0.1]:5000/"]
+    assert {host_key(url) for url in loop} == {"loopback:5000"}
+    # different registrable sites stay apart, including under a shared public suffix
+    assert host_key("https://a.github.io/") != host_key("https://b.github.io/")
+    assert host_key("https://clinic-a.com/") != host_key("https://clinic-b.com/")
+    assert host_key("http://[::1") == ""
 
 
 def test_slots_cap_concurrency_per_host_only():

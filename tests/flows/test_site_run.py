@@ -70,5 +70,5 @@ def test_a_site_that_cannot_be_read_is_recorded_by_its_home_page(prefect_server,
     out = tmp_path / "out"
     assert main(["run", "--site", "http://127.0.0.1:9/", "--out", str(out)]) == 1  # every source failed
     articles = load(out, "articles")
-    assert articles["source"].tolist() == ["http://127.0.0.1:9/"] and articles["status"].tolist() == ["skipped"]
+    assert articles["source"].tolist() == ["http://127.0.0.1:9/"] and articles["status"].tolist() == ["error"]  # connection refused
     assert load(out, "sites")[["site", "n_ok", "n_failed"]].values.tolist() == [["127.0.0.1", 0, 1]]

@@ -81,3 +81,16 @@ def test_an_article_row_says_its_site_how_it_was_found_and_the_fda_approvals_it_
     assert found.fda_approval_claims == ["ketamine for chronic pain", "esketamine for depression"]
     local = analyse(FetchResult(source="saved/a.txt", status="ok", content_type="text/plain", text="Hi."), tagger, "r")
     assert (local.article.site, local.article.discovered_via, local.article.fda_approval_claims) == (None, "given", [])
+
+
+def test_an_ok_article_that_needed_repairs_says_which_in_its_row():
+    deep = ("<html><body><article><p>Ketamine infusions relieve chronic pain.</p>" + "<span>" * 5000
+            + "<p>Ketamine blocks NMDA receptors.</p></article></body></html>")
+    page = FetchResult(source="old.html", status="ok", content_type="text/html", text=deep,
+                       note="1 invalid UTF-8 byte sequence replaced with U+FFFD")
+    result = analyse(page, get_tagger(Settings()), run_id="r")
+    assert result.article.status == "ok" and result.article.n_sentences == 2
+    assert result.article.error == ("1 invalid UTF-8 byte sequence replaced with U+FFFD; "
+                                    "markup nested deeper than 2048 elements, read flattened")
+    clean = analyse(_page("clinic.example", "TMS relieves depression."), get_tagger(Settings()), "r")
+    assert clean.article.error is None

@@ -72,7 +72,9 @@ ARTICLES = (
     Col("source", "str", False, "The source exactly as given."),
     Col("url", "str", True, "Final URL after redirects; null for files and failed fetches."),
     Col("status", "str", False, "ok, error or skipped."),
-    Col("error", "str", True, "Why the article is error or skipped (e.g. 'HTTP 404', 'robots.txt disallows ...')."),
+    Col("error", "str", True, "Why the article is error or skipped (e.g. 'HTTP 404', 'robots.txt disallows ...'); "
+        "for an ok article, what was wrong with the page but repaired to read it (e.g. '2 invalid UTF-8 byte "
+        "sequences replaced with U+FFFD'), else null."),
     Col("title", "str", True, "Article title."),
     Col("fetched_at", "str", True, "When the page was fetched or the file read (ISO-8601, UTC)."),
     Col("content_sha256", "str", True, "SHA-256 of the raw page bytes."),

@@ -16,7 +16,7 @@ from lxml import etree
 
 from claims.extract import extract_html
 from claims.extract import metadata
-from claims.extract.html import parse
+from claims.extract.html import parse_page
 
 #: Main-text words from which a page counts as an article with no article metadata.
 MIN_WORDS = 150
@@ -66,7 +66,7 @@ class Page:
 
 def read_page(html: str, url: str) -> Page:
     """Read a page fetched from ``url`` (its final URL after redirects)."""
-    tree = parse(html)
+    tree, _ = parse_page(html)
     if tree is None:
         return Page(url, (), None, None, 0, 0, 0, None)
     base = metadata.base_url(tree, url)

@@ -91,9 +91,10 @@ class _PageIndex:
     def locate(self, text: str, cursor: int) -> int | None:
         """Where ``text`` sits in the page: a whole block first, else a long enough substring;
         the first match at or after ``cursor`` wins, since kept blocks come in page order."""
-        starts = self._whole_blocks.get(text)
+        starts = self._whole_blocks.get(text)  # in page order
         if starts:
-            return next((s for s in starts if s >= cursor), starts[0])
+            at = bisect_left(starts, cursor)  # not a scan: a page may repeat a block thousands of times
+            return starts[at] if at < len(starts) else starts[0]
         if len(text) < MIN_SEARCH_LENGTH:
             return None
         position = self._text.find(text, cursor)
@@ -108,7 +109,10 @@ class _PageIndex:
         """The page's links inside ``[position, position + length)``, made relative to it."""
         end = position + length
         spans = []
-        for start, stop, href in self._links[bisect_left(self._link_starts, position) :]:
+        # indexes, not a slice: copying the rest of the page's links for every block would
+        # cost time growing with the square of the page's size
+        for index in range(bisect_left(self._link_starts, position), len(self._links)):
+            start, stop, href = self._links[index]
             if start >= end:
                 break
             if stop <= end:

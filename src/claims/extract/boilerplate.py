@@ -30,26 +30,34 @@ _WIDGET_PATTERN = rf"(^|[\s_-])({_WIDGET_WORDS})([\s_-]|$)"
 #: A matched element holding these is a page wrapper that happens to carry a widget-like
 #: class (``<div class="box article modal-enabled">``) or an ASP.NET page-wide ``<form>``;
 #: pruning it would take the article with it.
-_HOLDS_ARTICLE = "not(.//h1 or .//article or .//main or .//*[@itemprop='articleBody'])"
+_HOLDS_ARTICLE = (
+    "not(descendant::h1 or descendant::article or descendant::main or descendant::*[@itemprop='articleBody'])"
+)
+
+# Each expression below is one pass over the elements with one predicate. The equivalent
+# union of ``//tag`` paths costs time that grows with the square of the page's size in
+# libxml2 (merging each step's node sets), which a multi-megabyte page feels.
 
 #: Elements never worth reading, wherever they are. The outermost containers are exempt from
 #: the class rule: a WordPress ``<body class="... comments-open">`` names no widget.
 _PRUNE_ALWAYS = etree.XPath(
-    "//script | //style | //noscript | //template | //button | //select | //textarea"
-    f" | //form[{_HOLDS_ARTICLE}]"
-    " | //*[@hidden] | //*[@aria-hidden='true']"
-    " | //*[re:test(translate(@style, ' ', ''), 'display:none|visibility:hidden', 'i')]"
-    " | //*[not(self::html or self::body or self::main or self::article)]"
-    f"[re:test(concat(@id, ' ', @class), '{_WIDGET_PATTERN}', 'i')][{_HOLDS_ARTICLE}]"
-    " | //*[@role='dialog' or @role='alertdialog']",
+    "/descendant::*["
+    "self::script or self::style or self::noscript or self::template or self::button or self::select"
+    " or self::textarea"
+    f" or (self::form and {_HOLDS_ARTICLE})"
+    " or @hidden or @aria-hidden='true'"
+    " or re:test(translate(@style, ' ', ''), 'display:none|visibility:hidden', 'i')"
+    " or (not(self::html or self::body or self::main or self::article)"
+    f" and re:test(concat(@id, ' ', @class), '{_WIDGET_PATTERN}', 'i') and {_HOLDS_ARTICLE})"
+    " or @role='dialog' or @role='alertdialog']",
     namespaces=_REGEX_NS,
 )
 
 #: Page chrome by element and ARIA role. Pruned only for the fallback walk: trafilatura
 #: judges these itself, and an ``<article>``'s own ``<header>`` holds its h1 and date.
 _PRUNE_CHROME = etree.XPath(
-    "//nav | //header | //footer | //aside | //menu"
-    " | //*[@role='navigation' or @role='banner' or @role='contentinfo'"
+    "/descendant::*[self::nav or self::header or self::footer or self::aside or self::menu"
+    " or @role='navigation' or @role='banner' or @role='contentinfo'"
     " or @role='complementary' or @role='search']"
 )
 

@@ -31,6 +31,17 @@ _UNPARSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: so they become U+FFFD and the rest of the paragraph survives.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: Deepest element libxml2 builds with ``huge_tree``; deeper markup is cut off (with an error
+#: whose message starts with ``_DEPTH_ERROR``).
+MAX_DEPTH = 2048
+_DEPTH_ERROR = "Excessive depth in document"
+#: Tags ``flatten`` keeps: none of them can hold another of its kind in the parsed tree.
+_FLAT_KEPT = frozenset({"html", "head", "body", "title", "meta", "base", "link", "script", "style", "noscript",
+                        "p", "li", "a", "br"})
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+_CLOSE_HEADINGS = "".join(f"</{h}>" for h in sorted(_HEADINGS))
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
+
 #: trafilatura options. favor_precision dropped more boilerplate than it cost in recall on
 #: the benchmark; comments stay out (a commenter's claim is not the clinic's). Links and
 #: formatting are off: on some markup those modes lose text or the spaces between words
@@ -52,11 +63,12 @@ def extract_html(html: str, url: str | None = None) -> Document:
     """The article in ``html`` as titled blocks with absolute links and page metadata.
 
     Never raises on bad markup: an empty, binary or broken page gives a Document with
-    whatever could be read, possibly no blocks at all.
+    whatever could be read, possibly no blocks at all. ``Document.notes`` says when the
+    markup had to be flattened to be read (see ``parse_page``).
     """
-    tree = parse(html)
+    tree, notes = parse_page(html)
     if tree is None:
-        return Document(text="", blocks=[])
+        return Document(text="", blocks=[], notes=notes)
     base = metadata.base_url(tree, url)
     title = metadata.title(tree, url)
     info = dict(
@@ -81,29 +93,67 @@ def extract_html(html: str, url: str | None = None) -> Document:
         fallback = read_blocks(_fallback_root(tree), HTML, resolve)
         for block in fallback.blocks:
             builder.add_block(block.kind, fallback.block_text(block), relative_links(block))
-    return builder.build(**info)
+    return builder.build(**info, notes=notes)
 
 
-def parse(html: str) -> lxml.html.HtmlElement | None:
-    """Parse leniently; None when nothing HTML-like is left (empty or binary input)."""
+def parse_page(html: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:
+    """The page's tree, parsed leniently (None when nothing HTML-like is left: empty or
+    binary input), and notes on what had to be done to read it all.
+
+    libxml2 builds no element deeper than ``MAX_DEPTH`` (256 without its ``huge_tree``
+    option, which is used): old pages with hundreds of unclosed ``<span>`` or ``<font>``
+    tags would otherwise lose all their text below that depth, silently. A page nested
+    deeper still is parsed again with its markup flattened (``flatten``), and the note says
+    so; should even that fall short, the note says the text below the limit is lost.
+    """
     text = _SURROGATE.sub("\ufffd", _UNPARSABLE.sub("", html or ""))
     if not text.strip():
-        return None
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        return None, []
+    tree, too_deep = _parse(text)
+    if not too_deep:
+        return tree, []
+    tree, too_deep = _parse(flatten(text))
+    if not too_deep:
+        return tree, [f"markup nested deeper than {MAX_DEPTH} elements, read flattened"]
+    return tree, [f"markup nested deeper than {MAX_DEPTH} elements: text below that depth is lost"]
+
+
+def _parse(text: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """The tree (None if empty) and whether libxml2 stopped at its depth limit."""
+    parser = _parser()
     try:
-        return lxml.html.document_fromstring(text, parser=parser)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except ValueError:
         # a str carrying an XML encoding declaration is refused as str, accepted as bytes
+        parser = _parser(encoding="utf-8")
         try:
-            return lxml.html.document_fromstring(text.encode("utf-8"), parser=_utf8_parser())
+            tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
         except (ValueError, etree.ParserError):
-            return None
+            return None, False
     except etree.ParserError:  # "Document is empty"
-        return None
+        return None, False
+    return tree, any(_DEPTH_ERROR in error.message for error in parser.error_log)
 
 
-def _utf8_parser() -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+def _parser(encoding: str | None = None) -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+def flatten(html: str) -> str:
+    """``html`` with only tags that cannot nest deeply: the page's frame, paragraphs, list
+    items, links and line breaks (each closes the one before), and headings, made to close
+    any heading left open. Other block tags become paragraph starts, so their text stays
+    in separate blocks; inline tags go."""
+
+    def tag(match: re.Match) -> str:
+        name = match.group(2).lower()
+        if name in _FLAT_KEPT:
+            return match.group(0)
+        if name in _HEADINGS:
+            return match.group(0) if match.group(1) else _CLOSE_HEADINGS + match.group(0)
+        return "<p>" if name in HTML.blocks or name in HTML.containers else ""
+
+    return _TAG.sub(tag, html)
 
 
 def _article_body(tree: lxml.html.HtmlElement, url: str | None) -> etree._Element | None:

@@ -101,7 +101,7 @@ class DocumentBuilder:
     def blocks(self) -> list[Block]:
         return self._blocks
 
-    def build(self, **metadata: str | None) -> Document:
+    def build(self, **metadata) -> Document:
         return Document(text="".join(self._parts), blocks=list(self._blocks), **metadata)
 
 

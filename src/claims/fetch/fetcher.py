@@ -17,7 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from claims.fetch.cache import CacheEntry, RawCache, sha256_hex
-from claims.fetch.decode import ACCEPTED_TYPES, decode_text, looks_like_html, parse_content_type
+from claims.fetch.decode import ACCEPTED_TYPES, decode, looks_like_html, parse_content_type
 from claims.fetch.hosts import HostGate, host_key
 from claims.fetch.result import FetchProblem, FetchResult, utc_now
 from claims.fetch.robots import RobotsRules
@@ -234,16 +234,20 @@ class Fetcher:
     @staticmethod
     def _page(source: str, raw: _Raw) -> FetchResult:
         kind, charset = _page_kind(raw.content_type, raw.body, raw.http_status)
+        decoded = decode(raw.body, charset, html=kind == "text/html")
+        if decoded.binary:
+            raise FetchProblem("skipped", decoded.binary_reason(), raw.http_status)
         return FetchResult(
             source=source,
             status="ok",
             url=raw.final_url,
             http_status=raw.http_status,
             content_type=kind,
-            text=decode_text(raw.body, charset, html=kind == "text/html"),
+            text=decoded.text,
             content_sha256=sha256_hex(raw.body),
             fetched_at=raw.fetched_at,
             from_cache=raw.from_cache,
+            note=decoded.note,
         )
 
 

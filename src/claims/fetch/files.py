@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claims.fetch.cache import sha256_hex
-from claims.fetch.decode import ACCEPTED_SUFFIXES, decode_text
+from claims.fetch.decode import ACCEPTED_SUFFIXES, decode
 from claims.fetch.result import FetchResult
 from claims.settings import Settings
 
@@ -30,10 +30,14 @@ def read_file(path: Path, source: str, *, max_bytes: int = Settings.max_bytes) -
         return FetchResult(source=source, status="error", error="is a directory")
     except OSError as exc:
         return FetchResult(source=source, status="error", error=f"unreadable file ({exc.strerror or type(exc).__name__})")
+    decoded = decode(raw, html=content_type == "text/html")
+    if decoded.binary:
+        return FetchResult(source=source, status="skipped", error=decoded.binary_reason())
     return FetchResult(
         source=source,
         status="ok",
         content_type=content_type,
-        text=decode_text(raw, html=content_type == "text/html"),
+        text=decoded.text,
         content_sha256=sha256_hex(raw),
+        note=decoded.note,
     )

@@ -3,22 +3,58 @@
 Every request, whichever thread sends it (``fetch`` called directly, ``fetch_many``,
 robots.txt, a redirect hop), goes through one ``HostGate``, so the limits hold however the
 Fetcher is driven.
+
+The unit the limits count is the site a server belongs to, not the host name as written:
+``www.clinic.example.com`` and ``clinic.example.com`` are one site (the registrable domain,
+``example.com``, read from the Public Suffix List (``claims.domains``), so ``a.github.io`` and
+``b.github.io`` stay apart), and ``localhost`` and ``127.0.0.1`` are one machine. Host names
+are not resolved: thousands of unrelated sites share a CDN's addresses, and counting them
+as one would crawl them one request at a time. A port other than the scheme's default makes
+a separate unit (another server on the same machine).
 """
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from urllib.parse import urlsplit
+
+from claims.domains import registrable_domain
+
+#: The unit for every loopback address and every ``localhost`` name (RFC 6761).
+LOOPBACK = "loopback"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def host_key(url: str) -> str:
-    """The politeness unit: host and port as written in the URL, lower-cased ("" if unparsable)."""
+    """The politeness unit of ``url``: its site, and its port when not the default ("" if
+    the URL cannot be parsed)."""
     try:
-        return urlsplit(url).netloc.lower()
-    except ValueError:  # e.g. an unclosed IPv6 bracket; fetch() reports it per URL
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:  # e.g. an unclosed IPv6 bracket or a bad port; fetch() reports it per URL
         return ""
+    if not host:
+        return parts.netloc.lower()
+    site = _site(host)
+    return site if port is None or port == _DEFAULT_PORTS.get(parts.scheme) else f"{site}:{port}"
+
+
+@lru_cache(maxsize=4096)
+def _site(host: str) -> str:
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return LOOPBACK
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return registrable_domain(host)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return LOOPBACK if address.is_loopback else str(address)
 
 
 class _HostState:

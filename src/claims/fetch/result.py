@@ -21,7 +21,8 @@ class FetchResult:
 
     ``status`` is "ok" (``text`` holds the decoded body, possibly empty), "error" (the page
     could not be had: HTTP error, timeout, redirect loop...) or "skipped" (it could be had but
-    we chose not to: robots.txt, unsupported content type, body too large).
+    we chose not to: robots.txt, unsupported or binary content, body too large). ``note``
+    says what was repaired to read an ok page (invalid bytes replaced), or is None.
     """
 
     source: str
@@ -34,6 +35,7 @@ class FetchResult:
     content_sha256: str | None = None
     fetched_at: str = field(default_factory=utc_now)
     from_cache: bool = False
+    note: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -35,6 +35,9 @@ from claims.fetch.transport import REDIRECT_STATUSES, Transport, follow_redirect
 
 #: RFC 9309 asks crawlers to parse at least 500 KiB of robots.txt; the rest is ignored.
 ROBOTS_MAX_BYTES = 500 * 1024
+#: Failures to reach robots.txt that mean the site's pages cannot be reached either: the page
+#: is then an error with that reason, not a page skipped out of politeness.
+SITE_UNREACHABLE = frozenset({"host not found", "connection refused"})
 #: RFC 9309 2.2.1: a product token is letters, "_" and "-" (what precedes "/1.0" in a User-Agent).
 _PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]+")
 
@@ -84,8 +87,11 @@ class RobotsRules:
         self._lock = threading.Lock()
 
     def check(self, url: str) -> None:
-        """Raise a "skipped" FetchProblem when robots.txt forbids ``url`` or is unreachable."""
+        """Raise a "skipped" FetchProblem when robots.txt forbids ``url`` or is unreachable, an
+        "error" one when the site itself cannot be reached (its host is not found)."""
         rules = self._rules_for(url)
+        if rules in SITE_UNREACHABLE:
+            raise FetchProblem("error", rules)
         if isinstance(rules, str):
             raise FetchProblem("skipped", f"robots.txt unreachable ({rules}), so {url} is not fetched")
         rule = rules.refusing_rule(url)

@@ -1,4 +1,5 @@
-"""One HTTP exchange done carefully: host slot, timeouts, retries, a capped streamed body.
+"""One HTTP exchange done carefully: host slot, timeouts, a total deadline, retries, a capped
+streamed body.
 
 Redirects are followed by hand (``follow_redirects``) rather than by requests, so each hop
 passes the robots.txt check and the host limits, and a loop is reported as such instead of
@@ -12,11 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 
 from claims.fetch.backoff import RETRY_STATUSES, backoff_delay, parse_retry_after
+from claims.fetch.deadline import Deadline, DeadlineAdapter
 from claims.fetch.decode import parse_content_type
 from claims.fetch.hosts import HostGate, host_key
 from claims.fetch.result import FetchProblem
@@ -45,12 +46,11 @@ class Transport:
     def __init__(self, settings: Settings, gate: HostGate) -> None:
         self._settings = settings
         self._gate = gate
-        self._timeout = (settings.connect_timeout, settings.read_timeout)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
         self.session.headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
         # Retries are ours (they must respect the host gate); urllib3's are switched off.
-        adapter = HTTPAdapter(
+        adapter = DeadlineAdapter(
             pool_connections=max(1, settings.global_concurrency),
             pool_maxsize=max(1, settings.host_concurrency),
             max_retries=0,
@@ -74,16 +74,18 @@ class Transport:
 
         A 2xx whose media type is not in ``accept_types`` is refused before its body is read.
         A body beyond ``max_bytes`` is refused, or cut there when ``truncate`` (robots.txt).
+        Each attempt, from connecting to the body's last byte, must end within the settings'
+        ``request_deadline``; one that does not is an error and is not retried.
         Failures raise ``FetchProblem``.
         """
         host = host_key(url)
         attempts = max(1, self._settings.retries)
         for attempt in range(1, attempts + 1):
             final_attempt = attempt == attempts
-            with self._gate.slot(host):
+            with self._gate.slot(host), Deadline(self._settings.request_deadline).running() as deadline:
                 try:
                     with self.session.get(
-                        url, headers=headers, stream=True, allow_redirects=False, timeout=self._timeout
+                        url, headers=headers, stream=True, allow_redirects=False, timeout=self._timeout()
                     ) as response:
                         if response.status_code in RETRY_STATUSES and not final_attempt:
                             wait = self._wait_before_retry(response, host, attempt)
@@ -91,15 +93,25 @@ class Transport:
                             body = None
                             if 200 <= response.status_code < 300:
                                 body = _read_body(response, accept_types, max_bytes, truncate)
+                            if deadline.expired:  # the body may have ended early when its socket was shut
+                                raise FetchProblem("error", _missed(deadline))
                             return Reply(url, response.status_code, response.headers, body)
                 except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                    if deadline.expired:
+                        raise FetchProblem("error", _missed(deadline)) from exc
                     if _is_read_timeout(exc) or final_attempt:
                         raise FetchProblem("error", describe_error(exc)) from exc
                     wait = backoff_delay(self._settings.backoff, attempt)
                 except requests.RequestException as exc:
-                    raise FetchProblem("error", describe_error(exc)) from exc
+                    reason = _missed(deadline) if deadline.expired else describe_error(exc)
+                    raise FetchProblem("error", reason) from exc
             time.sleep(wait)
         raise AssertionError("unreachable: the final attempt returns or raises")
+
+    def _timeout(self) -> tuple[float, float]:
+        """Connect and read timeouts; neither may outlast the request's deadline."""
+        deadline = self._settings.request_deadline
+        return min(self._settings.connect_timeout, deadline), min(self._settings.read_timeout, deadline)
 
     def _wait_before_retry(self, response: requests.Response, host: str, attempt: int) -> float:
         """Seconds to sleep before the next attempt.
@@ -163,6 +175,10 @@ def follow_redirects(url: str, max_redirects: int, request: Callable[[str], Repl
         seen.add(target)
         current = target
     raise FetchProblem("error", f"more than {max_redirects} redirects", reply.status)
+
+
+def _missed(deadline: Deadline) -> str:
+    return f"took longer than the {deadline.seconds:g} s deadline (request_deadline)"
 
 
 def _is_read_timeout(exc: Exception) -> bool:

@@ -23,6 +23,7 @@ from claims.review import data, render
 from claims.review.store import VERDICTS, ReviewStore
 from claims.runfolder import RunFolder
 from claims.settings import Settings
+from claims.spreadsheet import to_csv
 
 #: Claims shown per page (proposed setting ``review_page_size``).
 PAGE_SIZE = 20
@@ -126,7 +127,7 @@ def _export(store: ReviewStore, claims: pd.DataFrame, out_dir: Path) -> None:
     download, write = st.columns(2)
     download.download_button(
         "Download reviewed claims (CSV)",
-        data=lambda: store.export_frame(claims).to_csv(index=False),
+        data=lambda: to_csv(store.export_frame(claims)),
         file_name=RunFolder(out_dir).reviews_export.name,
         mime="text/csv",
         key="download",

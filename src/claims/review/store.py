@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from claims.atomic import write_text
-from claims.spreadsheet import csv_cell
+from claims.spreadsheet import csv_cell, to_csv
 
 #: The decisions a fact-checker can record, in the order the app shows them.
 VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_claim")
@@ -281,7 +281,7 @@ class ReviewStore:
     def export_csv(self, claims: pd.DataFrame, path: str | os.PathLike[str]) -> int:
         """Write ``export_frame(claims)`` to ``path`` atomically; returns the number of rows."""
         frame = self.export_frame(claims)
-        write_text(Path(path), frame.to_csv(index=False))
+        write_text(Path(path), to_csv(frame))
         return len(frame)
 
 

@@ -42,7 +42,7 @@ from claims.runfolder.layout import CLAIMS_CSV, TABLE_FILES, TEXTS_DIR
 from claims.runfolder.parts import RunParts
 from claims.runfolder.records import ArticleText
 from claims.sitereport import CLAIM_COLUMNS, fill_sites, site_table
-from claims.spreadsheet import csv_frame
+from claims.spreadsheet import to_csv
 
 #: Claim rows converted to pandas and validated at a time while writing: bounds the final
 #: step's pandas memory whatever the size of the run.
@@ -221,7 +221,7 @@ def _write_claims(staging: Path, claims: pa.Table, order: pa.Array) -> None:
                 rows = claims.take(order.slice(start, WRITE_SLICE_ROWS))
                 frame = validate(rows.to_pandas(), "claims")
                 parquet.write_table(to_arrow(frame, "claims"))
-                csv_frame(frame).to_csv(csv, index=False, header=start == 0)
+                to_csv(frame, csv, header=start == 0)
 
     atomic_write(staging / TABLE_FILES["claims"], lambda parquet_tmp: atomic_write(
         staging / CLAIMS_CSV, lambda csv_tmp: write_both(parquet_tmp, csv_tmp)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from itertools import islice
 from collections.abc import Iterable, Iterator, Sequence
 
 import spacy
@@ -94,18 +95,23 @@ class Tagger:
             yield from ([] for _ in group)
             return
         with self._lock:
-            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
             types = (self.classifier.types([model_input(s) for sentences, _ in group for s in sentences],
                                            self.settings.batch_size, hybrid=self.settings.tagger == "hybrid")
                      if self.classifier is not None else None)
-        start = 0
-        for sentences, url in group:
-            end = start + len(sentences)
-            yield self._decide_article(sentences, docs[start:end], url, types[start:end] if types else None)
-            start = end
+            # each sentence is decided as its Doc comes out of the pipe, and the Doc dropped:
+            # holding every Doc of a long page until the page was decided made memory grow
+            # with the page several times faster (benchmarks/large_pages.py)
+            docs = iter(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+            tagged, start = [], 0
+            for sentences, url in group:
+                end = start + len(sentences)
+                tagged.append(self._decide_article(sentences, islice(docs, len(sentences)), url,
+                                                   types[start:end] if types else None))
+                start = end
+        yield from tagged
 
     def _decide_article(
-        self, sentences: Sequence[Sentence], docs: list, article_url: str | None,
+        self, sentences: Sequence[Sentence], docs: Iterable, article_url: str | None,
         model_types: list[frozenset[str]] | None = None,
     ) -> list[Tag]:
         """Decide each sentence in reading order (a treatment named earlier makes it the topic), then

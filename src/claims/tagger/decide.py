@@ -162,7 +162,9 @@ def decide(
     # are rare") need not name it again.
     tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or prior_topic
     names = by_label.get("INTERVENTION", ())
-    sentence_topic = bool(names or by_label.get("TREATMENT_REF")) or (len(doc) > 0 and doc[0].lower_ in _REFERRING_OPENERS)
+    # "It reduces swelling" is about the treatment when an earlier sentence named one
+    sentence_topic = bool(names or by_label.get("TREATMENT_REF")) or (
+        prior_topic and len(doc) > 0 and doc[0].lower_ in _REFERRING_OPENERS)
     candidates = [
         span
         for label in CLAIM_LABELS

@@ -12,7 +12,8 @@ instead carry ``regex`` (matched on the sentence text) or ``link_domain`` (a lin
 host ends with it). Optional keys: ``canonical`` (the name reported for interventions,
 conditions and red flags), ``needs_context`` (``true``: the claim only counts once the
 article is about an intervention, this sentence or an earlier one naming one;
-``"sentence"``: only when this sentence names one, or opens with "it"/"this"/"they"), ``direction`` (hedge scope: ``forward``, ``backward`` or ``both``),
+``"sentence"``: only when this sentence names one, or opens with "it"/"this"/"they" after
+one was named), ``direction`` (hedge scope: ``forward``, ``backward`` or ``both``),
 ``unless_after`` / ``unless_before`` (lower-case words that veto a match when they stand
 within two tokens before / right after it), ``note``. Any other key is an error, reported
 with its file and line, so a misspelt key never silently does nothing.
