@@ -58,6 +58,20 @@ def _load_tagger(settings: Settings) -> Tagger:
 get_tagger.cache_info = _load_tagger.cache_info  # type: ignore[attr-defined]
 
 
+def load_tagger_soon(settings: Settings) -> None:
+    """Start loading the tagger for ``settings`` in a background thread; the first
+    ``get_tagger(settings)`` then waits for that load instead of starting its own. A run
+    calls this before its flow starts, whose set-up mostly waits on Prefect's API. A load
+    that fails is left for ``get_tagger`` to report."""
+    def load() -> None:
+        try:
+            get_tagger(settings)
+        except Exception:
+            pass
+
+    threading.Thread(target=load, name="claims-tagger-load", daemon=True).start()
+
+
 @lru_cache(maxsize=4)
 def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
     """One fetcher per process and settings, so its per-host limits cover every caller."""
