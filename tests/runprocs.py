@@ -65,8 +65,8 @@ class Run:
     _new: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
 
     @classmethod
-    def start(cls, args: list[str], env: dict[str, str], cwd: Path | None = None) -> "Run":
-        process = subprocess.Popen([*CLAIMS, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
+    def start(cls, args: list[str], env: dict[str, str], cwd: Path | None = None, program: list[str] = CLAIMS) -> "Run":
+        process = subprocess.Popen([*program, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, bufsize=1)
         run = cls(process)
         threading.Thread(target=run._read, daemon=True).start()

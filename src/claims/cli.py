@@ -131,13 +131,14 @@ def _run_flow(args, sources: list[str], out_dir: str, settings) -> int:
     def meanwhile() -> None:
         """While a temporary Prefect server starts: the flow's imports, and a local Dask
         cluster (its workers start now too, with the server's address) or, for the local
-        runner, the tagger's model (it loads while the flow run is set up)."""
-        from claims.pipeline import load_tagger_soon
+        runner, the tagger's model and the final step's code (they load while the flow run
+        is set up)."""
+        from claims.pipeline import warm_up
         from claims.runners import task_runner
 
         started["runner"] = task_runner(args.runner, args.dask_address, args.dask_workers, start_now=True)
         if args.runner == "local":
-            load_tagger_soon(Settings.from_env(rules_dir=args.rules, out_dir=out_dir))
+            warm_up(Settings.from_env(rules_dir=args.rules, out_dir=out_dir))
 
     try:
         with api_for_run(settings.prefect_startup_timeout, meanwhile) as api:

@@ -26,8 +26,6 @@ import pyarrow.parquet as pq
 
 from claims import __version__
 from claims.atomic import atomic_write
-from claims.clusters import assign_clusters, near_duplicate_articles
-from claims.clusters.assign import REQUIRED_COLUMNS
 from claims.dataset import (
     DatasetError,
     arrow_schema_of,
@@ -101,6 +99,11 @@ class Generation:
 
 def build_generation(staging: Path, previous: Generation | None, parts: RunParts, run: RunInfo) -> Committed:
     """Write the run's complete dataset into ``staging``."""
+    # imported here, not above: clustering loads datasketch and scipy, which readers of a
+    # run folder never need (``claims.pipeline.warm_up`` loads them early for a run)
+    from claims.clusters import assign_clusters, near_duplicate_articles
+    from claims.clusters.assign import REQUIRED_COLUMNS
+
     staging.mkdir(parents=True)
     articles, claims = parts.read()
     all_articles, all_claims, kept_from_before = articles, claims, set()
