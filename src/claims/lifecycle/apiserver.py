@@ -2,21 +2,22 @@
 
 ``api_for_run`` chooses, in this order:
 
-1. ``PREFECT_API_URL`` when it is set (environment or Prefect profile): used as is, and it
-   must answer its health check;
+1. ``PREFECT_API_URL`` when it is set (environment or Prefect profile): used as is, and
+   something must answer there;
 2. the server ``claims server start`` left running (``localserver``), when it answers;
 3. otherwise a temporary server of the run's own, started here as a child process and
    stopped when the run ends.
 
 Prefect would start that temporary server itself, but its own way leaves the server
-running when the run is killed (SIGKILL), gives up after 20 s (two runs starting together
-on 2 cores both failed), and reports the failure as a generic RuntimeError. Here the server
-is started through ``deathsig`` so it dies with the run, in a session of its own so a
-Ctrl-C reaches the run first (which then marks its flow run cancelled before stopping the
-server), on a socket this process already bound (no port race between runs), and it is
-waited for up to ``Settings.prefect_startup_timeout`` seconds. A failure raises
-``ApiUnavailable`` with what the server said, which ``claims run`` reports with its own
-exit status.
+running when the run is killed (SIGKILL), lets two runs that start together create the
+database in PREFECT_HOME at once (one fails, "table ... already exists"), gives up after
+20 s, and reports any of it as a generic RuntimeError. Here the server is started through
+``deathsig`` so it dies with the run, in a session of its own so a Ctrl-C reaches the run
+first (which then marks its flow run cancelled before stopping the server), on a socket
+this process already bound (no port race between runs), one at a time per PREFECT_HOME
+(``StartupTurn``), and it is waited for up to ``Settings.prefect_startup_timeout``
+seconds. A failure raises ``ApiUnavailable`` with what the server said, which ``claims
+run`` reports with its own exit status.
 """
 from __future__ import annotations
 
