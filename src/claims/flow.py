@@ -135,8 +135,7 @@ def claims_run(
         counts = write_dataset(folder, begun, run)
     except CANCELLATIONS:
         folder.abandon(begun)
-        logger.warning("run %s cancelled: nothing was committed and its parts are removed; %s keeps its last "
-                       "committed run", run_id, out_dir)
+        logger.warning("run %s cancelled: its parts are removed; %s keeps its last committed run", run_id, out_dir)
         raise
     except BaseException:
         begun.release()  # the parts stay for a run with the same sources to resume

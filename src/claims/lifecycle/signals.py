@@ -35,10 +35,11 @@ class RunCancelled(BaseException):
 
     @property
     def exit_code(self) -> int:
-        return 128 + self.signum
+        return exit_code_of(self.signum)
 
 
 def exit_code_of(signum: int) -> int:
+    """The status a shell reports for a process that ``signum`` ended."""
     return 128 + signum
 
 
