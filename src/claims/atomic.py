@@ -21,10 +21,12 @@ def _umask() -> int:
 _DEFAULT_MODE = 0o666 & ~_umask()
 
 
-def atomic_write(path: Path, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp_path)`` to produce the file, then move it over ``path``."""
+def atomic_write(path: Path, write: Callable[[str], None], *, make_folder: bool = True) -> None:
+    """Call ``write(tmp_path)`` to produce the file, then move it over ``path``.
+    ``make_folder=False``: a missing folder is an error (FileNotFoundError), not made."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -42,10 +44,10 @@ def write_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, make_folder: bool = True) -> None:
     """UTF-8, newlines kept as given."""
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
 
-    atomic_write(path, write)
+    atomic_write(path, write, make_folder=make_folder)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict
@@ -19,6 +20,12 @@ REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples
 TAGGERS = ("rules", "model", "hybrid")
 TAGGER_HELP = ("who decides the claim types: rules, model (the trained classifier) or hybrid (either); "
                "default: hybrid, or CLAIMS_TAGGER")
+
+#: Exit statuses of ``claims run`` (a cancelled run: 128 + the signal's number).
+EXIT_ALL_FAILED = 1  # every source failed
+EXIT_USAGE = 2  # a usage mistake, reported before anything started
+EXIT_STARTUP = 3  # no Prefect API could be reached or started
+# 130, 143: cancelled by SIGINT, SIGTERM (claims.lifecycle.signals)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("dir", nargs="?", default="data/processed")
     rev.add_argument("--port", type=int, default=None)
     rev.set_defaults(handler=_review)
+
+    srv = sub.add_parser("server", help="start, check or stop a local Prefect server that runs reuse",
+                         description="A local Prefect server (API, UI, services) on 127.0.0.1 that every "
+                                     "`claims run` without PREFECT_API_URL finds and uses, instead of starting "
+                                     "a temporary one of its own.")
+    srv.add_argument("action", choices=("start", "status", "stop"),
+                     help="start it (once; a second start reports the running one), report it, or stop it")
+    srv.add_argument("--port", type=int, default=None,
+                     help="port for start (default 4200)")
+    srv.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="how long start waits for the server to answer (default: CLAIMS_PREFECT_STARTUP_TIMEOUT, 120)")
+    srv.set_defaults(handler=_server)
     return parser
 
 
@@ -155,56 +174,86 @@ def _site_arguments(args, command: str) -> list[str] | None:
 
 
 def _run(args) -> int:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from claims.dataset import DatasetError
-    from claims.flow import claims_run
-    from claims.runfolder import RunFolder
-    from claims.runners import release_started_cluster, task_runner
+    """Usage checks first, with light modules only; then the Prefect API, the flow."""
+    from claims.lifecycle.signals import RunCancelled, cancel_on_signals
     from claims.settings import Settings
-    from claims.sources import resolve_sources
-    from claims.tagger.ruleset import RuleError, load_rules
+    from claims.usage import run_problems
 
     sites = _site_arguments(args, "run")
     if sites is None:
-        return 2
-    sources = args.sources or ([] if args.sites else [_examples_dir()])
-    out_dir = args.out or Settings.from_env().out_dir
-    try:  # mistakes the user can fix are reported before Prefect and the model start
-        load_rules(args.rules)
-        RunFolder(out_dir).check_writable()
-    except (RuleError, DatasetError) as exc:
-        print(f"claims run: {exc}", file=sys.stderr)
-        return 2
-    if not resolve_sources(sources) and not sites:
-        print("claims run: the sources name nothing to read (an empty @list?)", file=sys.stderr)
-        return 2
-    try:  # last, as a local Dask cluster starts here, while Prefect starts
-        runner = task_runner(args.runner, args.dask_address, args.dask_workers, start_now=True)
-    except ValueError as exc:
-        print(f"claims run: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    settings = Settings.from_env()
+    sources = args.sources or ([] if sites else [_examples_dir()])
+    out_dir = args.out or settings.out_dir
+    with cancel_on_signals():
+        try:
+            problems = run_problems(sources, out_dir, args.rules, args.chunk_size, args.runner, args.dask_address,
+                                    args.dask_workers, sites=bool(sites))
+            for problem in problems:
+                print(f"claims run: {problem}", file=sys.stderr)
+            if problems:
+                return EXIT_USAGE
+            return _run_flow(args, sources, sites, out_dir, settings)
+        except RunCancelled as stop:
+            print(f"claims run: {stop}; {out_dir} keeps its last committed run", file=sys.stderr)
+            return stop.exit_code
+
+
+def _run_flow(args, sources: list[str], sites: list[str], out_dir: str, settings) -> int:
+    """The flow on a Prefect API found or started for it; a temporary server starts while the
+    flow's modules import."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from claims.lifecycle.apiserver import ApiUnavailable, api_for_run
+    from claims.settings import Settings
+
+    started: dict = {}
+
+    def meanwhile() -> None:
+        """While a temporary Prefect server starts: the flow's imports, and a local Dask
+        cluster (its workers start now too, with the server's address) or, for the local
+        runner, the tagger's model and the final step's code (they load while the flow run
+        is set up)."""
+        from claims.pipeline import warm_up
+        from claims.runners import task_runner
+
+        started["runner"] = task_runner(args.runner, args.dask_address, args.dask_workers, start_now=True)
+        if args.runner == "local":
+            warm_up(Settings.from_env(rules_dir=args.rules, out_dir=out_dir, tagger=args.tagger))
+
     try:
-        counts = claims_run.with_options(task_runner=runner)(
-            sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-            rules_dir=args.rules, chunk_size=args.chunk_size, sites=sites, max_pages=args.max_pages,
-            max_depth=args.max_depth, include=args.include, exclude=args.exclude,
-            tagger=args.tagger,
-        )
-    except DatasetError as exc:
-        print(f"claims run: {exc}", file=sys.stderr)
-        return 1
+        with api_for_run(settings.prefect_startup_timeout, meanwhile) as api:
+            print(f"claims run: Prefect API at {api.url} ({api.origin})", file=sys.stderr)
+            from claims.dataset import DatasetError
+            from claims.flow import claims_run
+
+            try:
+                counts = claims_run.with_options(task_runner=started["runner"])(
+                    sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
+                    rules_dir=args.rules, chunk_size=args.chunk_size, sites=sites, max_pages=args.max_pages,
+                    max_depth=args.max_depth, include=args.include, exclude=args.exclude, tagger=args.tagger,
+                )
+            except DatasetError as exc:
+                print(f"claims run: {exc}", file=sys.stderr)
+                return EXIT_ALL_FAILED
+    except ApiUnavailable as exc:
+        print(f"claims run: could not start: {exc}", file=sys.stderr)
+        return EXIT_STARTUP
     finally:
-        release_started_cluster(runner)
+        if "runner" in started:  # a local cluster the run did not take over (it failed first) is closed
+            from claims.lifecycle.signals import RunCancelled
+            from claims.runners import release_started_cluster
+
+            release_started_cluster(started["runner"], wait=not isinstance(sys.exc_info()[1], RunCancelled))
     if counts["run_id"] is None:
         print(f"claims run: discovery found no article to read; {out_dir} is left as it was", file=sys.stderr)
-        return 1
+        return EXIT_ALL_FAILED
     print(
         f"wrote {out_dir}: {counts['n_articles']} articles ({counts['n_ok']} ok, {counts['n_error']} error, "
         f"{counts['n_skipped']} skipped), {counts['n_claims']} claim sentences, "
         f"{counts['n_needs_citation']} need a citation"
     )
     failed_all = counts["n_articles"] > 0 and counts["n_ok"] == 0
-    return 1 if failed_all else 0
+    return EXIT_ALL_FAILED if failed_all else 0
 
 
 def _discover(args) -> int:
@@ -397,19 +446,71 @@ def _train(args) -> int:
 
 def _review(args) -> int:
     from claims.review import LaunchError, launch
+    from claims.review.server import stop_on_signals
 
-    try:
-        server = launch(args.dir, port=args.port, open_browser=True)
-    except LaunchError as exc:
-        print(f"claims review: {exc}", file=sys.stderr)
-        return 1
-    print(f"review app for {args.dir} at {server.url} (Ctrl-C stops it)")
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        server.stop()
+    with stop_on_signals():
+        try:
+            server = launch(args.dir, port=args.port, open_browser=True)
+        except LaunchError as exc:
+            print(f"claims review: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:  # stopped while starting: launch stopped the server
+            return 0
+        print(f"review app for {args.dir} at {server.url} (Ctrl-C stops it)")
+        with server:
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                pass
     return 0
 
 
+def _server(args) -> int:
+    from claims.lifecycle import localserver
+    from claims.lifecycle.apiserver import ApiUnavailable
+    from claims.settings import Settings
+
+    if args.action == "start":
+        timeout = args.timeout if args.timeout is not None else Settings.from_env().prefect_startup_timeout
+        try:
+            note, now = localserver.start(args.port or localserver.DEFAULT_PORT, timeout)
+        except ApiUnavailable as exc:
+            print(f"claims server: could not start: {exc}", file=sys.stderr)
+            return EXIT_STARTUP
+        print(f"Prefect server {'started' if now else 'already running'} at {note.url} (pid {note.pid}); "
+              f"`claims run` uses it. UI: {note.url.removesuffix('/api')}\n"
+              f"For Prefect's own commands and workers: export PREFECT_API_URL={note.url}")
+        return 0
+    if args.port is not None or args.timeout is not None:
+        print(f"claims server {args.action}: --port and --timeout are for start", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "status":
+        note = localserver.running()
+        if note is None:
+            print("no claims server is running (`claims server start` starts one)")
+            return 1
+        print(f"Prefect server running at {note.url} (pid {note.pid})")
+        return 0
+    note = localserver.stop()
+    print(f"stopped the Prefect server at {note.url} (pid {note.pid})" if note else "no claims server was running")
+    return 0
+
+
+def console_main() -> None:
+    """The ``claims`` command. Once a command is done and its output flushed, the process
+    ends without the interpreter's teardown: a cancelled run's abandoned fetches would
+    hold that teardown until their timeouts, and unloading spaCy, pandas and Prefect costs
+    a finished run about half a second. Everything a run writes is closed and synced by
+    then; ``logging.shutdown`` flushes the log handlers (Prefect's included)."""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a closed pipe: nothing left to tell
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -20,30 +20,47 @@ names, re-exports the flow. Where each step runs, and why:
 
 A chunk whose task fails after its retry is recorded source by source as an error; the
 other chunks go on.
+
+A run told to stop (SIGINT or SIGTERM: Ctrl-C, ``kill``, a Prefect worker cancelling the
+flow run) stops its chunks, drops its parts (the run folder keeps its last committed run)
+and ends in Prefect's Cancelled state; one that fails otherwise keeps its parts for the
+next run with the same sources to resume.
 """
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_client, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
+from prefect.states import Cancelled
 
 from claims.discover import GIVEN, Options, SiteDiscovery, discover_sites, home_url
 from claims.fetch import Fetcher, FetchResult
+from claims.lifecycle.signals import RunCancelled
 from claims.pipeline import analyse_many, article_row, get_tagger, now_iso, read_pages
 from claims.report import site_rows, summary_markdown, top_claims
 from claims.runfolder import RunFolder, RunInfo, RunParts
-from claims.runners import submitting, task_slots
+from claims.runners import on_dask, submitting, task_slots
 from claims.scheduling import CHUNK_SIZE, run_in_chunks
 from claims.settings import Settings
 from claims.sources import Source, resolve_sources
 from claims.tagger import model_label
 from claims.tagger.ruleset import load_rules
+
+
+#: What stopping a run looks like from inside it: ``claims run``'s signal handling, Prefect's
+#: SIGTERM handling (a worker cancelling the flow run), a plain KeyboardInterrupt.
+CANCELLATIONS = (RunCancelled, TerminationSignal, KeyboardInterrupt)
+#: Seconds that chunks already running get to finish when the run is cancelled (a thread
+#: cannot be stopped; its part files must be written before the parts folder is removed).
+CHUNK_STOP_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,19 @@ def tag_chunk(
     return ChunkReceipt(tagger.model, tagger.rules_version)
 
 
-@flow(name="claims-run", log_prints=True)
+def cancelled_not_crashed(flow, flow_run, state) -> None:
+    """Prefect records a run stopped by a signal as Crashed, as it does a run whose process
+    died; a run that was told to stop is marked Cancelled instead. Prefect calls this hook
+    while it handles the exception that ended the run, so the exception is at hand."""
+    stopped = sys.exc_info()[1]
+    if not isinstance(stopped, CANCELLATIONS):
+        return
+    reason = stopped.args[0] if isinstance(stopped, RunCancelled) else type(stopped).__name__
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run.id, Cancelled(message=f"Run stopped: {reason}"), force=True)
+
+
+@flow(name="claims-run", log_prints=True, on_crashed=[cancelled_not_crashed])
 def claims_run(
     sources: list[str],
     out_dir: str,
@@ -131,6 +160,10 @@ def claims_run(
         model = receipts[0].model if receipts else model_label(settings)
         run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version, tuple(sites))
         counts = write_dataset(folder, begun, run)
+    except CANCELLATIONS:
+        folder.abandon(begun)
+        logger.warning("run %s cancelled: its parts are removed; %s keeps its last committed run", run_id, out_dir)
+        raise
     except BaseException:
         begun.release()  # the parts stay for a run with the same sources to resume
         logger.error("run %s did not finish; its tagged chunks are kept in %s", run_id, begun.parts.path)
@@ -184,8 +217,7 @@ def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_si
     numbered after the ones it took over."""
     context = get_run_context()
     runner = context.task_runner
-    on_dask = runner.__class__.__name__ == "DaskTaskRunner"
-    most = max(1, chunk_size or CHUNK_SIZE["dask" if on_dask else "local"])
+    most = max(1, chunk_size or CHUNK_SIZE["dask" if on_dask(runner) else "local"])
     offset = max(parts.chunk_indexes(), default=-1) + 1
 
     def submit(index: int, first: int, chunk: list[FetchResult]):
@@ -209,5 +241,21 @@ def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_si
             submit, collect,
             # only the pages' metadata is kept, to record them should the task fail
             remember=lambda chunk: [replace(page, text=None) for page in chunk],
+            stop=_stop_chunks,
         )
     return [r for r in receipts if r is not None]
+
+
+def _stop_chunks(pending) -> None:
+    """Cancel the chunks not started yet and give the running ones ``CHUNK_STOP_GRACE``
+    seconds to finish."""
+    for future in pending:
+        wrapped = getattr(future, "wrapped_future", None)
+        if wrapped is not None:
+            wrapped.cancel()
+    deadline = time.monotonic() + CHUNK_STOP_GRACE
+    for future in pending:
+        try:
+            future.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except Exception:  # a cancelled or failed chunk is what we expect here
+            pass

@@ -63,6 +63,22 @@ def _load_tagger(settings: Settings) -> Tagger:
 get_tagger.cache_info = _load_tagger.cache_info  # type: ignore[attr-defined]
 
 
+def warm_up(settings: Settings) -> None:
+    """Start loading, in a background thread, what a run on this process needs later: the
+    tagger for ``settings`` (the first ``get_tagger(settings)`` then waits for that load
+    instead of starting its own) and the clustering code of the final step. A run calls
+    this before its flow starts, whose set-up mostly waits on Prefect's API. A load that
+    fails is left for the step that needs it to report."""
+    def load() -> None:
+        try:
+            get_tagger(settings)
+            import claims.clusters  # noqa: F401
+        except Exception:
+            pass
+
+    threading.Thread(target=load, name="claims-warm-up", daemon=True).start()
+
+
 @lru_cache(maxsize=4)
 def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
     """One fetcher per process and settings, so its per-host limits cover every caller."""

@@ -7,18 +7,22 @@ local cluster's workers are set up to tag at full speed (see ``local_cluster``),
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-
 from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
-import dask
-from distributed import LocalCluster
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect_dask import DaskTaskRunner
 
-RUNNERS = ("local", "dask")
+from claims.usage import runner_options_problem
+
+if TYPE_CHECKING:
+    from distributed import LocalCluster
+
+# Dask, distributed and prefect-dask are imported where a Dask runner is made: a run on the
+# local runner does not pay for them.
 #: The module local Dask workers import as they start: the one holding the tasks.
 WORKER_PRELOAD = "claims.flow"
 #: Dask setting: keep no copies of a connection's recent messages (see ``no_message_log``).
@@ -41,18 +45,15 @@ def task_runner(
     The caller then calls ``release_started_cluster`` once the run is over, which closes
     the cluster if the run failed before taking it.
     """
-    if runner not in RUNNERS:
-        raise ValueError(f"unknown runner {runner!r} (choose from {', '.join(RUNNERS)})")
+    problem = runner_options_problem(runner, dask_address, dask_workers)
+    if problem:
+        raise ValueError(problem)
     if runner == "local":
-        if dask_address or dask_workers is not None:
-            raise ValueError("a Dask address or worker count needs runner 'dask'")
         return ThreadPoolTaskRunner()
+    from prefect_dask import DaskTaskRunner
+
     if dask_address:
-        if dask_workers is not None:
-            raise ValueError("a Dask cluster given by address has its own workers; drop the worker count")
         return DaskTaskRunner(address=dask_address)
-    if dask_workers is not None and dask_workers < 1:
-        raise ValueError(f"need at least one Dask worker, got {dask_workers}")
     cluster_kwargs = {
         "n_workers": dask_workers or os.cpu_count() or 1,
         "threads_per_worker": 1,
@@ -68,7 +69,7 @@ def task_runner(
     return DaskTaskRunner(cluster_class=started_cluster, cluster_kwargs={**cluster_kwargs, "start_key": key})
 
 
-def local_cluster(**kwargs) -> LocalCluster:
+def local_cluster(**kwargs) -> "LocalCluster":
     """A ``LocalCluster`` whose workers are ready to tag at full speed.
 
     Workers import the module holding the tasks (and so spaCy, pandas and the tagger's
@@ -81,6 +82,9 @@ def local_cluster(**kwargs) -> LocalCluster:
     trimming (the benchmark's worker peak RSS). The scheduler lives in this process, which
     keeps no log of recent messages from here on (``no_message_log``).
     """
+    import dask
+    from distributed import LocalCluster
+
     no_message_log()
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
@@ -98,6 +102,8 @@ def no_message_log() -> None:
     hundreds of MB of them. Set for the rest of the process, not in a ``with`` block: a
     local cluster starting in another thread restores the settings it found when its own
     block ends, and would undo ours."""
+    import dask
+
     dask.config.set(NO_MESSAGE_LOG)
 
 
@@ -105,25 +111,35 @@ def no_message_log() -> None:
 _STARTING: dict[str, Future] = {}
 
 
-def release_started_cluster(runner: TaskRunner) -> None:
+def release_started_cluster(runner: TaskRunner, wait: bool = True) -> None:
     """Close the cluster ``task_runner(start_now=True)`` began starting for ``runner`` if
-    no run took it over (a run closes the cluster it took)."""
+    no run took it over (a run closes the cluster it took). ``wait=False`` (the process is
+    about to exit) leaves a cluster still starting alone: its worker processes end with
+    this one."""
     key = getattr(runner, "cluster_kwargs", {}).get("start_key")
     starting = _STARTING.pop(key, None) if key else None
-    if starting is not None and starting.exception() is None:
+    if starting is None or not (wait or starting.done()):
+        return
+    if starting.exception() is None:
         starting.result().close()
 
 
-def started_cluster(start_key: str, **kwargs) -> LocalCluster:
+def started_cluster(start_key: str, **kwargs) -> "LocalCluster":
     """The cluster ``task_runner(start_now=True)`` began starting; a new one if it was
     taken already (a runner used for a second run)."""
     starting = _STARTING.pop(start_key, None)
     return starting.result() if starting else local_cluster(**kwargs)
 
 
+def on_dask(runner: TaskRunner) -> bool:
+    """Whether ``runner`` is a Dask task runner (prefect-dask is loaded if one was made)."""
+    dask_runners = sys.modules.get("prefect_dask.task_runners")
+    return dask_runners is not None and isinstance(runner, dask_runners.DaskTaskRunner)
+
+
 def task_slots(runner: TaskRunner) -> int:
     """Tasks ``runner`` can run at once (a Dask cluster may grow or shrink)."""
-    if isinstance(runner, DaskTaskRunner):
+    if on_dask(runner):
         return max(1, sum(runner.client.nthreads().values()))
     return os.cpu_count() or 1
 
@@ -136,7 +152,7 @@ def submitting(runner: TaskRunner, api_url: str) -> AbstractContextManager:
     another and its task runs would be lost to this flow run; tasks carry the settings they
     are submitted under, so it is named there (``api_url``: the flow's client's).
     """
-    if not isinstance(runner, DaskTaskRunner):
+    if not on_dask(runner):
         return nullcontext()
     no_message_log()
     if PREFECT_API_URL.value():

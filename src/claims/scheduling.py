@@ -59,13 +59,15 @@ def run_in_chunks(
     submit: Callable[[int, int, list[Page]], Pending],
     collect: Callable[[Pending, int, list[Page]], Result],
     remember: Callable[[list[Page]], list[Page]] = lambda chunk: chunk,
+    stop: Callable[[list[Pending]], None] = lambda pending: None,
 ) -> list[Result]:
     """Submit ``chunks`` of ``pages`` as (index, first page's position, chunk) and collect
     each as it finishes; returns what ``collect`` made of each, in finishing order.
 
     ``slots`` is asked again before each chunk (a cluster may grow or shrink). ``remember``
     keeps what ``collect`` needs of a chunk once it is sent (say, the pages without their
-    text), so sent pages are not held here.
+    text), so sent pages are not held here. If anything raises (the run is cancelled),
+    ``stop`` gets the chunks still in flight before the exception goes on.
     """
     in_flight: dict[Pending, tuple[int, list[Page]]] = {}
     finished: SimpleQueue[Pending] = SimpleQueue()  # holds a future only until collected
@@ -76,13 +78,17 @@ def run_in_chunks(
         results.append(collect(done, *in_flight.pop(done)))
 
     first = 0
-    for index, chunk in enumerate(chunks(pages, total, most, slots())):
-        while len(in_flight) >= CHUNKS_PER_SLOT * slots():
+    try:
+        for index, chunk in enumerate(chunks(pages, total, most, slots())):
+            while len(in_flight) >= CHUNKS_PER_SLOT * slots():
+                collect_next()
+            future = submit(index, first, chunk)
+            future.add_done_callback(finished.put)
+            in_flight[future] = (index, remember(chunk))
+            first += len(chunk)
+        while in_flight:
             collect_next()
-        future = submit(index, first, chunk)
-        future.add_done_callback(finished.put)
-        in_flight[future] = (index, remember(chunk))
-        first += len(chunk)
-    while in_flight:
-        collect_next()
+    except BaseException:
+        stop(list(in_flight))
+        raise
     return results

@@ -82,6 +82,12 @@ class Settings:
     #: Where ``claims run`` writes its dataset.
     out_dir: str = "data/processed"
 
+    # --- Prefect --------------------------------------------------------------------
+    #: Seconds to wait for a Prefect server to answer once started (the run's temporary
+    #: server, or ``claims server start``'s). Two runs starting together on 2 busy cores
+    #: took over 20 s each, Prefect's own limit.
+    prefect_startup_timeout: float = 120.0
+
     @property
     def user_agent(self) -> str:
         from claims import __version__

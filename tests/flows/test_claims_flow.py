@@ -124,10 +124,10 @@ def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
 
     real_write = ArticleText.write
 
-    def disk_full_for_the_local_file(text, path):
+    def disk_full_for_the_local_file(text, path, **options):
         if text.source == pages["local"]:
             raise OSError("No space left on device")
-        real_write(text, path)
+        real_write(text, path, **options)
 
     monkeypatch.setattr(ArticleText, "write", disk_full_for_the_local_file)
     out = tmp_path / "out"

@@ -35,6 +35,7 @@ def test_parts_are_written_in_slices_sorted_clustered_and_counted(tmp_path, monk
 
 def test_a_rewritten_part_replaces_the_first(tmp_path):
     parts = RunParts(tmp_path / "parts")
+    parts.path.mkdir()
     parts.write_chunk(0, [article_row("a.html")], [claim_row("a.html", 0, "Reiki heals nerves.")])
     parts.write_chunk(0, [article_row("a.html")], [claim_row("a.html", 0, "Reiki heals nerves.")])  # a retried chunk
     articles, claims = parts.read()

@@ -89,6 +89,23 @@ def test_a_dead_runs_parts_are_resumed_by_a_run_with_the_same_manifest(tmp_path)
     folder.abandon(begun)
 
 
+def test_a_resumed_runs_commit_owns_the_rows_it_took_over(tmp_path):
+    from claims.runfolder import RunInfo
+
+    folder = RunFolder(tmp_path)
+    manifest = {"sources": ["a.html", "b.html"]}
+    dead = folder.begin("dead", manifest)
+    dead.parts.write_chunk(0, [article_row("a.html", n_claims=1, run_id="dead")],
+                           [claim_row("a.html", 0, "PRP heals tendons.", run_id="dead")])
+    dead.release()
+    begun = folder.begin("next", manifest)
+    begun.parts.write_chunk(1, [article_row("b.html", run_id="next")], [])
+    folder.commit(begun, RunInfo("next", "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:00+00:00",
+                                 ["a.html", "b.html"], False, "m1", "v1"))
+    assert set(folder.load("articles")["run_id"]) == {"next"}  # load checks every row's run is in runs.parquet
+    assert list(folder.load()["run_id"]) == ["next"]
+
+
 def test_parts_of_a_live_run_are_left_alone(tmp_path):
     folder = RunFolder(tmp_path)
     live = folder.begin("live", {"sources": ["a.html"]})

@@ -141,25 +141,26 @@ class Fetcher:
         per_host = max(1, self.settings.host_concurrency)
         busy: Counter[str] = Counter()
         running: dict[Future[FetchResult], str] = {}
-        with ThreadPoolExecutor(max_workers=width, thread_name_prefix="claims-fetch") as pool:
-            try:
-                while queues or running:
-                    while len(running) < width:
-                        open_hosts = [host for host in queues if busy[host] < per_host]
-                        if not open_hosts:
-                            break
-                        host = min(open_hosts, key=lambda h: (busy[h], -len(queues[h])))
-                        running[pool.submit(self.fetch, queues[host].popleft())] = host
-                        busy[host] += 1
-                        if not queues[host]:
-                            del queues[host]
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        busy[running.pop(future)] -= 1
-                        yield future.result()
-            finally:  # the caller stopped early: drop what has not started
-                for future in running:
-                    future.cancel()
+        pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="claims-fetch")
+        try:
+            while queues or running:
+                while len(running) < width:
+                    open_hosts = [host for host in queues if busy[host] < per_host]
+                    if not open_hosts:
+                        break
+                    host = min(open_hosts, key=lambda h: (busy[h], -len(queues[h])))
+                    running[pool.submit(self.fetch, queues[host].popleft())] = host
+                    busy[host] += 1
+                    if not queues[host]:
+                        del queues[host]
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    busy[running.pop(future)] -= 1
+                    yield future.result()
+        finally:
+            # The caller stopped early (a cancelled run): drop what has not started and do
+            # not wait for requests in flight, which may take up to their timeouts.
+            pool.shutdown(wait=not running, cancel_futures=True)
 
     def _fetch(self, url: str) -> FetchResult:
         raw = self._retrieve(url, ACCEPTED_TYPES, self.settings.max_bytes, check=_page_kind)

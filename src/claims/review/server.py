@@ -4,10 +4,16 @@ The server binds to 127.0.0.1 only: the app writes verdicts and shows scraped pa
 a tool for the person at this machine, not a service. It runs headless (no e-mail prompt, no
 browser of Streamlit's choosing), sends no usage statistics and hides Streamlit's developer
 toolbar; ``launch`` opens the browser itself when asked, once the server answers.
+
+The server stops with ``claims review``: on Ctrl-C, on SIGTERM and SIGHUP (``kill``, a
+closed terminal; ``stop_on_signals``), and on SIGKILL, which cannot be caught: the server
+is started through ``claims.lifecycle.deathsig``, so the kernel stops it when the thread
+that launched it ends.
 """
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +21,8 @@ import time
 import urllib.error
 import urllib.request
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +83,8 @@ def launch(
     """Serve the review app for the run in ``out_dir`` on 127.0.0.1 and return once it answers.
 
     ``port=None`` picks a free port. The run folder reaches the app as ``CLAIMS_OUT_DIR``.
+    Call it from a thread that lives as long as the server (the main thread): the server
+    stops when that thread ends.
     """
     run_dir = Path(out_dir).resolve()
     try:
@@ -85,6 +95,7 @@ def launch(
         raise LaunchError(f"{run_dir} holds no dataset: run `claims run` first or pass the run's output folder")
     port = port or _free_port()
     command = [
+        sys.executable, "-m", "claims.lifecycle.deathsig", str(os.getpid()),
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         f"--server.address={HOST}",
         f"--server.port={port}",
@@ -104,6 +115,21 @@ def launch(
     if open_browser:
         webbrowser.open(server.url)
     return server
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the block runs (in the main thread), SIGTERM and SIGHUP raise KeyboardInterrupt,
+    so the server is stopped as on Ctrl-C rather than left listening."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _wait_until_healthy(server: ReviewServer, timeout: float) -> None:

@@ -3,18 +3,30 @@
 ``RunFolder(DIR)`` reads the committed dataset (``load``, ``load_tables``, ``text``) and lets a
 run write a new one as a unit (``begin``, then ``RunParts.write_chunk`` from each task, then
 ``commit``). ``layout`` spells every file name; ``records`` holds the typed rows and the
-texts format. See ``folder.py`` for what is promised when runs crash or run at once.
-"""
-from claims.runfolder import layout
-from claims.runfolder.folder import Begun, FolderError, RunFolder
-from claims.runfolder.generation import Committed, Generation, RunInfo
-from claims.runfolder.parts import RunParts
-from claims.runfolder.records import ArticleRow, ArticleText, ClaimRow
+texts format; ``precheck`` says whether a folder can take a run. See ``folder.py`` for what
+is promised when runs crash, run at once or are cancelled.
 
-__all__ = [
-    "ArticleRow", "ArticleText", "Begun", "ClaimRow", "Committed", "FolderError", "Generation", "RunFolder", "RunInfo",
-    "RunParts", "data_dictionary", "layout",
-]
+The classes load on first use (pandas, pyarrow and the contract take seconds to import),
+so ``layout`` and ``precheck`` serve ``claims run``'s checks before anything heavy starts.
+"""
+from importlib import import_module
+
+from claims.runfolder import layout
+
+_HOMES = {
+    "Begun": "folder", "FolderError": "folder", "RunFolder": "folder",
+    "Committed": "generation", "Generation": "generation", "RunInfo": "generation",
+    "RunParts": "parts",
+    "ArticleRow": "records", "ArticleText": "records", "ClaimRow": "records",
+}
+
+__all__ = [*sorted(_HOMES), "data_dictionary", "layout"]
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(f"claims.runfolder.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'claims.runfolder' has no attribute {name!r}")
 
 
 def data_dictionary() -> str:

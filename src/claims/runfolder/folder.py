@@ -8,9 +8,12 @@ dataset or the whole new one, never a mix, whatever happens to the writer (kill 
 included). Two runs committing into one folder take turns on the lock, and each merges
 onto whatever the other committed (``--append``), so neither loses rows.
 
-A run that died leaves its parts folder behind. The next run into the folder finds it (its
-owner's lock is free) and either resumes it, when it was started with the same sources and
-settings, or removes it; ``begin`` says which.
+A run that is cancelled (SIGINT, SIGTERM) drops its parts (``abandon``) and a signal that
+arrives while ``commit`` switches the link waits until the switch is done, so the folder
+holds the last committed run and nothing else. A run that died (SIGKILL) leaves its parts
+folder behind. The next run into the folder finds it (its owner's lock is free) and either
+resumes it, when it was started with the same sources and settings, or removes it; ``begin``
+says which.
 """
 from __future__ import annotations
 
@@ -27,9 +30,11 @@ from pathlib import Path
 import pandas as pd
 
 from claims.dataset import DatasetError
+from claims.lifecycle.signals import deferred
 from claims.runfolder import layout
 from claims.runfolder.generation import Committed, Generation, RunInfo, build_generation
 from claims.runfolder.parts import RunParts
+from claims.runfolder.precheck import folder_problem
 from claims.runfolder.records import ArticleText
 
 log = logging.getLogger(__name__)
@@ -125,12 +130,9 @@ class RunFolder:
 
     def check_writable(self) -> None:
         """Raise FolderError now if a run could not commit here at the end."""
-        if self.path.exists() and not self.path.is_dir():
-            raise FolderError(f"{self.path}: exists and is not a folder")
-        generation = self.current()
-        if generation is not None and generation.path == self.path and not generation.has("articles"):
-            raise FolderError(f"{self.path}: has {layout.TABLE_FILES['claims']} but no "
-                              f"{layout.TABLE_FILES['articles']}; move it away or choose another folder")
+        problem = folder_problem(self.path)
+        if problem:
+            raise FolderError(problem)
 
     def begin(self, run_id: str, manifest: dict) -> Begun:
         """Make the run's parts folder and hold its owner lock for the run's life.
@@ -157,7 +159,7 @@ class RunFolder:
         return begun
 
     def abandon(self, begun: Begun) -> None:
-        """Drop a run's parts (it was cancelled)."""
+        """Drop a run's parts (it was cancelled): the folder keeps its last committed run."""
         begun.parts.remove()
         begun.release()
 
@@ -173,13 +175,14 @@ class RunFolder:
             try:
                 committed = build_generation(staging, previous, begun.parts, run)
                 _sync_tree(staging)
-                staging.rename(self.path / name)
-                self._point_current(name)
-            except BaseException:
+            except BaseException:  # a cancelled run stops here too, leaving no staging folder
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-            self._link_tables()
-            self._prune()
+            with deferred():  # a signal now waits until the switch and its tidying are done
+                staging.rename(self.path / name)
+                self._point_current(name)
+                self._link_tables()
+                self._prune()
         begun.parts.remove()
         begun.release()
         return committed

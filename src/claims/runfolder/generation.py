@@ -26,8 +26,6 @@ import pyarrow.parquet as pq
 
 from claims import __version__
 from claims.atomic import atomic_write
-from claims.clusters import assign_clusters, near_duplicate_articles
-from claims.clusters.assign import REQUIRED_COLUMNS
 from claims.dataset import (
     DatasetError,
     arrow_schema_of,
@@ -106,8 +104,13 @@ class Generation:
 
 def build_generation(staging: Path, previous: Generation | None, parts: RunParts, run: RunInfo) -> Committed:
     """Write the run's complete dataset into ``staging``."""
+    # imported here, not above: clustering loads datasketch and scipy, which readers of a
+    # run folder never need (``claims.pipeline.warm_up`` loads them early for a run)
+    from claims.clusters import assign_clusters, near_duplicate_articles
+    from claims.clusters.assign import REQUIRED_COLUMNS
+
     staging.mkdir(parents=True)
-    articles, claims = parts.read()
+    articles, claims = _as_committed_by(run, *parts.read())
     all_articles, all_claims, kept_from_before = articles, claims, set()
     nothing_new = bool(len(articles)) and not (articles["status"] == "ok").any()
     if previous is not None and (run.append or nothing_new):
@@ -143,6 +146,16 @@ def build_generation(staging: Path, previous: Generation | None, parts: RunParts
     }
     _write_runs(staging, previous, run, counts)
     return Committed(counts, articles, claims, sites)
+
+
+def _as_committed_by(run: RunInfo, articles: pd.DataFrame, claims: pa.Table) -> tuple[pd.DataFrame, pa.Table]:
+    """The parts' rows under the committing run's id: a run that resumed a dead run's parts
+    commits their rows as its own (runs.parquet has no row for the dead run)."""
+    articles = articles.assign(run_id=run.run_id)
+    column = claims.schema.get_field_index("run_id")
+    field = claims.schema.field(column)
+    claims = claims.set_column(column, field, pa.array([run.run_id] * claims.num_rows, field.type))
+    return articles, claims
 
 
 def _write_table(staging: Path, table: str, frame: pd.DataFrame) -> None:

@@ -11,6 +11,7 @@ commits (``RunFolder.commit``), which turns the parts into a new generation.
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from claims.runfolder.layout import TEXTS_DIR
 from claims.runfolder.records import ArticleRow, ArticleText, ClaimRow
 
 _PART = "part-{index:06d}.{table}.parquet"
+#: Times ``remove`` tries before it leaves the folder for the next run to clean.
+REMOVE_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -39,13 +42,16 @@ class RunParts:
     ) -> None:
         """Write one chunk: its texts first, then its rows, each file atomically and checked
         against the contract. Rewriting the same index replaces the chunk, so a retried
-        chunk is not counted twice."""
+        chunk is not counted twice. A parts folder that is gone (the run was cancelled while
+        a task still ran) is not made again: the chunk fails, and nothing is left behind."""
+        if texts:
+            self.texts.mkdir(exist_ok=True)  # FileNotFoundError once the parts folder is gone
         for text in texts:
-            text.write(self.texts / f"{text.article_id}.json")
+            text.write(self.texts / f"{text.article_id}.json", make_folder=False)
         for table, rows in (("articles", articles), ("claims", claims)):
             arrow = to_arrow(frame_of(list(rows), table), table)
             atomic_write(self.path / _PART.format(index=index, table=table),
-                         lambda tmp, arrow=arrow: pq.write_table(arrow, tmp))
+                         lambda tmp, arrow=arrow: pq.write_table(arrow, tmp), make_folder=False)
 
     def chunk_indexes(self) -> list[int]:
         return sorted(int(p.name.split("-")[1].split(".")[0]) for p in self.path.glob("part-*.articles.parquet"))
@@ -59,4 +65,10 @@ class RunParts:
         return validate(articles_table.to_pandas(), "articles"), claims_table
 
     def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Remove the parts; again if a task still running wrote a file meanwhile (once the
+        folder is gone, ``write_chunk`` cannot make it again)."""
+        for _ in range(REMOVE_ATTEMPTS):
+            shutil.rmtree(self.path, ignore_errors=True)
+            if not self.path.exists():
+                return
+            time.sleep(0.1)

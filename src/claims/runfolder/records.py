@@ -40,7 +40,7 @@ class ArticleText:
         return Document(text=self.text, blocks=list(self.blocks), title=self.title,
                         canonical_url=self.canonical_url, published=self.published)
 
-    def write(self, path: Path) -> None:
+    def write(self, path: Path, *, make_folder: bool = True) -> None:
         record = {
             "article_id": self.article_id,
             "source": self.source,
@@ -50,7 +50,7 @@ class ArticleText:
             "text": self.text,
             "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
         }
-        write_text(path, json.dumps(record, ensure_ascii=False))
+        write_text(path, json.dumps(record, ensure_ascii=False), make_folder=make_folder)
 
     @classmethod
     def read(cls, path: Path) -> "ArticleText | None":

@@ -1,0 +1,57 @@
+"""A flow run told to stop, in process: its chunks stop, its parts go, the folder keeps its
+last committed run, and Prefect records the flow run as Cancelled (not Crashed)."""
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from claims import load
+from claims.flow import claims_run
+from claims.lifecycle.signals import RunCancelled, cancel_on_signals
+
+pytestmark = pytest.mark.slow
+
+
+def _pages(tmp_path, n):
+    files = []
+    for i in range(n):
+        files.append(tmp_path / f"page-{i}.txt")
+        files[-1].write_text(f"Page {i}\n\nKetamine infusions ease nerve pain within hours.\n", encoding="utf-8")
+    return [str(f) for f in files]
+
+
+def _flow_run_state(flow_run_id):
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(flow_run_id).state.type.value
+
+
+def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(prefect_server, tmp_path,
+                                                                              monkeypatch):
+    import claims.flow as claims_flow
+    from prefect.runtime import flow_run
+
+    pages = _pages(tmp_path, 6)
+    out = tmp_path / "out"
+    claims_run(sources=pages[:1], out_dir=str(out))
+    before = load(out)
+    seen = {}
+    real_analyse = claims_flow.analyse_many
+
+    def terminated_at_the_third_chunk(chunk, tagger, run_id, *vias):
+        if chunk[0].source == pages[2]:
+            seen["flow_run"] = flow_run.id
+            signal.raise_signal(signal.SIGTERM)  # handled in the main thread, wherever it waits
+        return real_analyse(chunk, tagger, run_id, *vias)
+
+    monkeypatch.setattr(claims_flow, "analyse_many", terminated_at_the_third_chunk)
+    with cancel_on_signals(), pytest.raises(RunCancelled) as stopped:
+        claims_run(sources=pages, out_dir=str(out), chunk_size=1)
+
+    assert stopped.value.exit_code == 143
+    assert _flow_run_state(seen["flow_run"]) == "CANCELLED"
+    assert not list(out.glob(".parts-*")) and not list(out.glob(".gen-*"))
+    assert load(out).equals(before)
+
