@@ -6,9 +6,14 @@ import article_row, claim_row, commit_run``.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
+
+BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0, "records": [],
+         "datetime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
 
 
-BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0}
+def _blank(col):
+    return None if col.nullable else col.levels[0] if col.kind == "category" else BLANK[col.kind]
 
 
 def article_row(source: str, **fields):
@@ -17,7 +22,7 @@ def article_row(source: str, **fields):
     from claims.dataset.schema import ARTICLES
     from claims.runfolder import ArticleRow
 
-    row = {c.name: None if c.nullable else BLANK[c.kind] for c in ARTICLES}
+    row = {c.name: _blank(c) for c in ARTICLES}
     return ArticleRow(**(row | {"article_id": article_id(source), "source": source, "status": "ok", "run_id": "r1"}
                          | fields))
 
@@ -28,7 +33,7 @@ def claim_row(source: str, index: int, sentence: str, **fields):
     from claims.dataset.schema import CLAIMS
     from claims.runfolder import ClaimRow
 
-    row = {c.name: None if c.nullable else BLANK[c.kind] for c in CLAIMS}
+    row = {c.name: _blank(c) for c in CLAIMS}
     return ClaimRow(**(row | {
         "claim_id": claim_id(source, index, sentence), "article_id": article_id(source), "source": source,
         "sentence_index": index, "sentence": sentence, "claim_types": ["EFFICACY"], "efficacy": True,

@@ -16,7 +16,7 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claims.dataset.schema import TABLES, Col, arrow_schema, empty_frame, pandas_dtypes
+from claims.dataset.schema import TABLES, Col, arrow_schema, empty_frame, pandas_dtype
 
 
 class DatasetError(ValueError):
@@ -40,27 +40,44 @@ def arrow_schema_of(table: str) -> pa.Schema:
     return arrow_schema(columns(table))
 
 
-def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
-    """Columns in contract order with contract dtypes; list cells as Python lists of str."""
+def conform(frame: pd.DataFrame, cols: tuple[Col, ...], *, read: bool = False) -> pd.DataFrame:
+    """Columns in contract order with contract dtypes; list cells as Python lists of str,
+    record cells as lists of dicts. ``read``: the frame comes from a file, which may have
+    been written before some columns existed; those get filled in (``_FROM_OLDER_FILES``)."""
+    if read:
+        frame = _from_older_files(frame, cols)
     missing = [c.name for c in cols if c.name not in frame.columns]
     if missing:
         raise DatasetError(f"missing column(s): {', '.join(missing)}")
     out = frame.loc[:, [c.name for c in cols]].copy()
-    for col, dtype in zip(cols, pandas_dtypes(cols).values()):
-        if col.kind == "list":
-            out[col.name] = out[col.name].map(_as_list)
-            continue
+    for col in cols:
         try:
-            out[col.name] = out[col.name].astype(dtype)
+            out[col.name] = _conform_column(out[col.name], col)
         except (TypeError, ValueError) as exc:
-            raise DatasetError(f"column {col.name!r} cannot be read as {col.kind}: {exc}") from None
+            raise DatasetError(f"column {col.name!r} cannot be read as {col.type_label}: {exc}") from None
     return out
 
 
-def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """``frame`` conformed to ``table``'s contract, or DatasetError naming the column."""
+def _conform_column(series: pd.Series, col: Col) -> pd.Series:
+    if col.kind == "list":
+        return series.map(_as_list)
+    if col.kind == "records":
+        return series.map(_as_records)
+    if col.kind == "category":
+        unknown = sorted({str(v) for v in series.dropna().unique()} - set(col.levels))
+        if unknown:
+            raise ValueError(f"values {', '.join(map(repr, unknown[:5]))} are not among {', '.join(col.levels)}")
+    if col.kind == "datetime" and not isinstance(series.dtype, pd.DatetimeTZDtype):
+        # ISO-8601 text, as tables written before this kind hold it
+        series = pd.to_datetime(series.astype("object"), utc=True, format="ISO8601")
+    return series.astype(pandas_dtype(col))
+
+
+def validate(frame: pd.DataFrame, table: str, *, read: bool = False) -> pd.DataFrame:
+    """``frame`` conformed to ``table``'s contract, or DatasetError naming the column
+    (``read``: as ``conform``)."""
     cols, schema = TABLES[table]
-    frame = conform(frame, cols)
+    frame = conform(frame, cols, read=read)
     try:
         return schema.validate(frame, lazy=False)
     except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as exc:
@@ -94,17 +111,60 @@ def read_parquet(path: Path, table: str) -> pd.DataFrame:
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a readable Parquet file: {exc}") from None
     try:
-        return validate(frame, table)
+        return validate(frame, table, read=True)
     except DatasetError as exc:
         raise DatasetError(f"{path}: {exc}") from None
 
 
 def read_arrow(path: Path, table: str) -> pa.Table:
-    """A Parquet file as Arrow with the contract's schema (rows are checked again on write)."""
+    """A Parquet file as Arrow with the contract's schema (rows are checked again on write).
+
+    A file written before the contract's latest columns or kinds goes through ``read_parquet``,
+    which brings it up to date, so that older run folders can still be appended to.
+    """
+    wanted = arrow_schema_of(table)
     try:
-        return pq.read_table(path, schema=arrow_schema_of(table))
+        have = pq.read_schema(path)
+        if all(name in have.names and have.field(name).type == wanted.field(name).type for name in wanted.names):
+            return pq.read_table(path, schema=wanted)
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a {table} table this version can read: {exc}") from None
+    return to_arrow(read_parquet(path, table), table)
+
+
+def _from_older_files(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
+    """Columns added to the contract after files were written, filled in for those files."""
+    names = {c.name for c in cols}
+    missing = [name for name in _FROM_OLDER_FILES if name in names and name not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.copy()
+    for name in missing:
+        frame[name] = _FROM_OLDER_FILES[name](frame)
+    return frame
+
+
+def _red_flag_names(frame: pd.DataFrame) -> pd.Series:
+    """Canonical red-flag names from an older claims table: its reason codes
+    (``red_flag:<name>``) name them, except on cited rows, whose only reason is ``cited``;
+    there the words as written stand in, lower-cased."""
+    if "reasons" not in frame.columns or "red_flags" not in frame.columns:
+        return pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
+
+    def names(reasons, red_flags) -> list[str]:
+        coded = [r.split(":", 1)[1] for r in _as_list(reasons) if isinstance(r, str) and r.startswith("red_flag:")]
+        return coded or list(dict.fromkeys(f.lower() for f in _as_list(red_flags) if isinstance(f, str)))
+
+    return pd.Series([names(r, f) for r, f in zip(frame["reasons"], frame["red_flags"])], index=frame.index,
+                     dtype="object")
+
+
+#: Columns added after the first tables were written, and how an older table gets them
+#: (a claims table from before references were resolved has none resolved).
+_FROM_OLDER_FILES = {
+    "red_flag_names": _red_flag_names,
+    "references": lambda frame: pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object"),
+}
 
 
 def _as_list(value):
@@ -114,4 +174,13 @@ def _as_list(value):
         return []
     if isinstance(value, (list, tuple, np.ndarray)):
         return [v if isinstance(v, str) else str(v) for v in value]
+    return value
+
+
+def _as_records(value):
+    """Record cells as a list of plain dicts (Arrow hands back an array of them)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
     return value
