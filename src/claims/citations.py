@@ -29,6 +29,7 @@ MAX_RANGE = 20
 #: Opening words of an entry used for its text fragment.
 ENTRY_FRAGMENT_WORDS = 8
 
+_URL = re.compile(r"https?://[^\s<>\"]+")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.IGNORECASE)
 _PMCID = re.compile(r"\b(PMC\d{5,9})\b")
@@ -112,9 +113,9 @@ def _targets(
     """(entry, link) pairs the citation points to: entries of the list, or (None, link) for
     a link or identifier the list does not hold."""
     text = citation.strip()
-    if urlsplit(text).scheme in ("http", "https"):
-        held = [r for r in references if text in r.links]
-        return [(r, text) for r in held] or [(None, text)]
+    if url := _written_url(text):
+        held = [r for r in references if url in r.links]
+        return [(r, url) for r in held] or [(None, url)]
     if fragment:
         by_anchor = [r for r in references if r.anchor == fragment]
         if by_anchor:
@@ -158,6 +159,19 @@ def _by_author_year(text: str, references: Sequence[Reference]) -> list[Referenc
 def _same_identifier(citation: str, entry: Reference) -> bool:
     link = identifier_link(citation)
     return link is not None and (link == identifier_link(entry.text) or link in entry.links)
+
+
+def _written_url(text: str) -> str | None:
+    """The web address in a citation, without the punctuation of the sentence around it
+    ("(see https://doi.org/10.1/x)." gives "https://doi.org/10.1/x"); a closing bracket
+    stays when the address opened it."""
+    match = _URL.search(text)
+    if not match:
+        return None
+    url = match.group(0).rstrip(".,;:!?'\"”’")
+    while url[-1] in ")]" and url.count(url[-1]) > url.count("(" if url[-1] == ")" else "["):
+        url = url[:-1].rstrip(".,;:!?'\"”’")
+    return url
 
 
 def _host(url: str) -> str:

@@ -110,6 +110,10 @@ def test_resolve_ranges_lists_superscripts_links_and_identifiers():
     [link] = resolve(["https://pubmed.ncbi.nlm.nih.gov/31457802/"], refs, URL)
     assert link == {"marker": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "text": None,
                     "link": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "entry_link": None}
+    [written] = resolve(["(https://doi.org/10.5555/hkw.2021.0093)."], refs, URL)  # as written in the text
+    assert written["link"] == "https://doi.org/10.5555/hkw.2021.0093"
+    [wiki] = resolve(["https://en.wikipedia.org/wiki/Ketamine_(drug)."], refs, URL)
+    assert wiki["link"] == "https://en.wikipedia.org/wiki/Ketamine_(drug)"
     held = Reference("Lee K. Trial. doi:10.1000/abc.", 1)
     [doi] = resolve(["doi:10.1000/abc"], [held], URL)
     assert doi["text"] == held.text and doi["link"] == "https://doi.org/10.1000/abc"

@@ -207,13 +207,16 @@ def test_reviewer_name_is_recorded_and_remembered_by_the_next_session(app: AppTe
 
 
 def test_a_verdict_can_cover_the_whole_near_duplicate_cluster(app: AppTest, run_dir: Path) -> None:
+    verdict(app, "supported", "c-hostile")  # so that c-dup comes next after c-safe
+    open_claim(app, "c-safe")
     assert app.checkbox(key="cluster-c-safe").label == "Apply to all 2 near-duplicates in this cluster"
     app.text_input(key="note-c-safe").input("absolute safety wording")
     app.checkbox(key="cluster-c-safe").check()
     rerun(app)
     click(app, "verdict-unsupported")
+    assert current(app) == "c-mech"  # c-dup got its verdict with the cluster: skipped
 
-    rows = ReviewStore.for_run(run_dir).all().set_index("claim_id")
+    rows = ReviewStore.for_run(run_dir).all().set_index("claim_id").drop(index="c-hostile")
     assert sorted(rows.index) == ["c-dup", "c-safe"]
     assert set(rows["scope"]) == {"cluster"} and rows["batch_id"].nunique() == 1
     assert rows.loc["c-dup", "note"] == "absolute safety wording"

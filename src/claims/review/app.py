@@ -63,10 +63,11 @@ def _go(claim_id: str | None) -> None:
 
 def _save_verdict(
     store: ReviewStore, claim_id: str, verdict: str, members: list[str], anchors: dict[str, tuple[str, str]],
-    then: str | None,
+    upcoming: tuple[str, ...],
 ) -> None:
     """Button callback: saves at once, so the next rerun already shows the stored verdict;
-    then moves on to ``then`` (the next claim without a verdict) when the reviewer asked to."""
+    then, when the reviewer asked to, moves on to the first of ``upcoming`` (the claims after
+    this one without a verdict) that this click did not decide."""
     note = st.session_state.get(_note_key(claim_id), "")
     reviewer = st.session_state.get(_REVIEWER) or None
     whole_cluster = len(members) > 1 and st.session_state.get(f"cluster-{claim_id}", False)
@@ -80,8 +81,9 @@ def _save_verdict(
     except sqlite3.Error as exc:
         st.session_state[_SAVE_ERROR] = f"The verdict on claim {claim_id} was not saved: {exc}"
         return
+    decided = set(members) if whole_cluster else {claim_id}
     if st.session_state.get("advance", True):
-        _go(then)
+        _go(next((c for c in upcoming if c not in decided), None))
 
 
 def _save_note(
@@ -251,7 +253,7 @@ def _claim_card(claim: pd.Series, where: data.Position, store: ReviewStore, revi
                 render.VERDICT_LABELS[verdict],
                 key=f"verdict-{verdict}",
                 on_click=_save_verdict,
-                args=(store, claim_id, verdict, members, anchors, where.next_unreviewed),
+                args=(store, claim_id, verdict, members, anchors, where.unreviewed_after),
                 type="primary" if claim["verdict"] == verdict else "secondary",
                 shortcut=VERDICT_KEYS[verdict],
                 width="stretch",

@@ -46,9 +46,13 @@ class Position:
     claim_id: str
     previous: str | None
     next: str | None
-    #: The next claim without a verdict after the current one, going round to the top;
-    #: None when every other claim has one.
-    next_unreviewed: str | None
+    #: The claims without a verdict after the current one, going round to the top.
+    unreviewed_after: tuple[str, ...]
+
+    @property
+    def next_unreviewed(self) -> str | None:
+        """The next claim without a verdict; None when every other claim has one."""
+        return self.unreviewed_after[0] if self.unreviewed_after else None
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def position(shown: pd.DataFrame, current: str | None) -> Position:
         claim_id=ids[index],
         previous=ids[index - 1] if index > 0 else None,
         next=ids[index + 1] if index + 1 < len(ids) else None,
-        next_unreviewed=later[0] if later else None,
+        unreviewed_after=tuple(later),
     )
 
 
