@@ -121,7 +121,9 @@ def _targets(
         if by_anchor:
             return [(r, None) for r in by_anchor]
     if numbers := _numbers(text, references):
-        return [(r, None) for n in numbers for r in references if r.number == n][:MAX_RANGE]
+        # the first list's entry when a page numbers two lists from 1 (references, then reading)
+        entries = (next((r for r in references if r.number == n), None) for n in numbers)
+        return [(r, None) for r in entries if r is not None][:MAX_RANGE]
     if link := identifier_link(text):
         held = [r for r in references if _same_identifier(text, r)]
         return [(r, link) for r in held] or [(None, link)]

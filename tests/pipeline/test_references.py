@@ -107,6 +107,8 @@ def test_resolve_ranges_lists_superscripts_links_and_identifiers():
     assert markers == ["Entry 2. 2020.", "Entry 5. 2020.", "Entry 7. 2020.", "Entry 8. 2020.", "Entry 9. 2020."]
     assert [r["text"] for r in resolve(["¹²"], refs, None)] == ["Entry 12. 2020."]
     assert [r["text"] for r in resolve(["¹²"], refs[:3], None)] == ["Entry 1. 2020.", "Entry 2. 2020."]
+    reading = [Reference("Further reading 1.", 1)]
+    assert [r["text"] for r in resolve(["[1]"], refs + reading, None)] == ["Entry 1. 2020."]
     [link] = resolve(["https://pubmed.ncbi.nlm.nih.gov/31457802/"], refs, URL)
     assert link == {"marker": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "text": None,
                     "link": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "entry_link": None}

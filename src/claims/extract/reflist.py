@@ -34,8 +34,8 @@ _CONTAINER = re.compile(r"(?:^|[\s_-])(?:references?|footnotes?|endnotes?|citati
 _CONTAINER_DEPTH = 3
 #: A number opening an entry: "[3] ", "(3) ", "3. ", "3) ".
 LEADING_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)])\s*")
-#: Back-link arrows footnote plug-ins put in each entry ("↩", "↑", "^").
-_BACKLINKS = re.compile(r"\s*[↩↑⤴^]\ufe0e?\s*")
+#: Back-link arrows footnote plug-ins put in each entry ("↩", "↑", a lone "^").
+_BACKLINKS = re.compile(r"\s*(?:[↩↑⤴]\ufe0e?|(?<!\S)\^(?!\S))\s*")
 _WHITESPACE = re.compile(r"\s+")
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 #: Longest text of a ``<p>``/``<strong>`` that stands in for a heading ("<p><b>Sources</b></p>").
