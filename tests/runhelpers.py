@@ -8,12 +8,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0, "records": [],
+BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0, "records": [], "counts": {},
          "datetime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
 
 
-def _blank(col):
-    return None if col.nullable else col.levels[0] if col.kind == "category" else BLANK[col.kind]
+def blank(col):
+    """A column's value in a row that says nothing: its fill for files written before it
+    existed (when that is a value), else null or an empty value (a category's lowest)."""
+    from claims.dataset.schema import REQUIRED
+
+    if col.fill is not REQUIRED and not callable(col.fill):
+        return col.fill
+    if col.nullable:
+        return None
+    return col.levels[0] if col.kind == "category" else BLANK[col.kind]
 
 
 def article_row(source: str, **fields):
@@ -22,7 +30,7 @@ def article_row(source: str, **fields):
     from claims.dataset.schema import ARTICLES
     from claims.runfolder import ArticleRow
 
-    row = {c.name: _blank(c) for c in ARTICLES}
+    row = {c.name: blank(c) for c in ARTICLES}
     return ArticleRow(**(row | {"article_id": article_id(source), "source": source, "status": "ok", "run_id": "r1"}
                          | fields))
 
@@ -33,7 +41,7 @@ def claim_row(source: str, index: int, sentence: str, **fields):
     from claims.dataset.schema import CLAIMS
     from claims.runfolder import ClaimRow
 
-    row = {c.name: _blank(c) for c in CLAIMS}
+    row = {c.name: blank(c) for c in CLAIMS}
     return ClaimRow(**(row | {
         "claim_id": claim_id(source, index, sentence), "article_id": article_id(source), "source": source,
         "sentence_index": index, "sentence": sentence, "claim_types": ["EFFICACY"], "efficacy": True,

@@ -9,7 +9,7 @@ def test_import_claims_alone_gives_load_tables_and_the_error(tmp_path):
     commit_run(tmp_path, [([article_row("a.html")], [claim_row("a.html", 0, "It cures pain.")])])
     script = (
         "import claims, sys\n"
-        "assert claims.TABLES == ('claims', 'articles', 'runs', 'clusters', 'duplicate_articles')\n"
+        "assert {'claims', 'articles', 'runs', 'clusters', 'duplicate_articles'} <= set(claims.TABLES)\n"
         "assert 'pandas' not in sys.modules  # importing the package is cheap\n"
         f"frames = {{t: claims.load({str(tmp_path)!r}, table=t) for t in claims.TABLES}}\n"
         "assert len(frames['claims']) == 1 and len(frames['articles']) == 1 and len(frames['runs']) == 1\n"

@@ -46,10 +46,10 @@ def test_tag_prints_every_sentence_with_its_tags(tmp_path, capsys):
 
 def test_tag_lines_treats_each_line_as_a_document(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("TMS relieves depression.\n\nIt is non-addictive.\n"))
-    assert main(["tag", "--lines"]) == 0
+    assert main(["tag", "--lines", "--tagger", "rules"]) == 0
     rows = _json_lines(capsys.readouterr().out)
     assert [r["document"] for r in rows] == [0, 2]
-    # 'It' in its own document refers to nothing: no claim needing context
+    # 'It' in its own document refers to nothing: the rules find no claim needing context
     assert rows[1]["claim_types"] == [] and rows[1]["red_flags"] == ["non-addictive"]
 
 
@@ -109,3 +109,17 @@ def test_user_mistakes_get_a_message_and_status_2_not_a_traceback(tmp_path, caps
     assert "missing.jsonl" in capsys.readouterr().err
     assert main(["tag", "--rules", str(tmp_path / "nope")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_discover_and_run_refuse_unusable_sites_and_options_before_anything_runs(tmp_path, capsys):
+    assert main(["discover", "not a site"]) == 2
+    assert "'not a site' is not a site" in capsys.readouterr().err
+    assert main(["run", "--site", "ftp://clinic.example/", "--out", str(tmp_path / "o")]) == 2
+    assert "is not a site" in capsys.readouterr().err
+    assert main(["discover", "clinic.example", "--include", "("]) == 2
+    assert "is not a regular expression" in capsys.readouterr().err
+    assert main(["discover", "clinic.example", "--max-pages", "-1"]) == 2
+    assert "max_pages must be 0 or more" in capsys.readouterr().err
+    assert main(["discover", f"@{tmp_path / 'missing.txt'}"]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

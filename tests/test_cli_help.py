@@ -18,7 +18,7 @@ def _parsers(parser: argparse.ArgumentParser, name: str = "claims"):
 def test_every_command_and_option_has_plain_help_text():
     parser = _parser()
     commands = {a.dest: a.help for a in parser._subparsers._group_actions[0]._choices_actions}
-    assert set(commands) == {"run", "extract", "sentences", "tag", "evaluate", "review"}
+    assert {"run", "extract", "sentences", "tag", "evaluate", "review"} <= set(commands)
     assert all(commands.values()), commands
     for name, command in _parsers(parser):
         assert command.description is None or "``" not in command.description, name

@@ -3,7 +3,7 @@ __version__ = "0.1.0"
 __all__ = ["DatasetError", "TABLES", "__version__", "load"]
 
 #: The tables ``load`` can read from a run folder.
-TABLES = ("claims", "articles", "runs", "clusters", "duplicate_articles")
+TABLES = ("claims", "articles", "runs", "clusters", "duplicate_articles", "sites")
 
 
 def load(out_dir="data/processed", table="claims"):

@@ -1,8 +1,10 @@
 """The ``claims`` command line.
 
-``claims run`` runs the Prefect flow; the other commands run single stages so a researcher
-can see what each stage makes of a page (``extract``, ``sentences``, ``tag``), score a run
-against labelled articles (``evaluate``) or review flagged claims (``review``).
+``claims run`` runs the Prefect flow (``--site`` discovers sites' articles first); the other
+commands list a site's articles (``discover``), run single stages so a researcher can see
+what each stage makes of a page (``extract``, ``sentences``, ``tag``), score a run against
+labelled articles (``evaluate``), print the per-site table (``report``) or review flagged
+claims (``review``).
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples"
+TAGGERS = ("rules", "model", "hybrid")
+TAGGER_HELP = ("who decides the claim types: rules, model (the trained classifier) or hybrid (either); "
+               "default: hybrid, or CLAIMS_TAGGER")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    run.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in claims/scheduling.py)")
     run.add_argument("--runner", choices=("local", "dask"), default="local",
                      help="where tagging tasks run: threads of this process (default) or Dask workers")
@@ -51,7 +57,31 @@ def _parser() -> argparse.ArgumentParser:
                           "(default with --runner dask: a local cluster)")
     run.add_argument("--dask-workers", type=int, default=None, metavar="N",
                      help="worker processes of the local Dask cluster (default: one per core)")
+    run.add_argument("--site", action="append", default=[], metavar="SITE", dest="sites",
+                     help="also read the articles discovered on this site (home page URL or @FILE of them; "
+                          "repeatable): see `claims discover`")
+    _discovery_options(run)
     run.set_defaults(handler=_run)
+
+    disc = sub.add_parser("discover", help="list the article URLs of sites (sitemaps, feeds, then links)",
+                          description="List each site's article URLs: from the sitemaps its robots.txt names and "
+                                      "/sitemap.xml, the feeds its home page links to, then links followed from the "
+                                      "home page. Every request is polite (robots.txt, Crawl-delay, per-host limits, "
+                                      "the raw cache). Prints one URL per line, with how it was found; what was "
+                                      "dropped and why follows as comments, so the output is an @FILE for "
+                                      "`claims run`. A summary per site goes to standard error.")
+    disc.add_argument("sites", nargs="+", metavar="SITE",
+                      help="home page URL (https://clinic.example/, or clinic.example) or @FILE listing one per line")
+    _discovery_options(disc)
+    disc.add_argument("--out", default=None, metavar="FILE", help="write the list to FILE instead of standard output")
+    disc.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
+    disc.set_defaults(handler=_discover)
+
+    rep = sub.add_parser("report", help="print the per-site table of a run's output (sites.parquet)")
+    rep.add_argument("dir", nargs="?", default=None, metavar="DIR", help="run output folder (default: data/processed)")
+    rep.add_argument("--format", choices=("table", "md", "csv"), default="table",
+                     help="aligned text (default), a markdown table, or CSV with every column")
+    rep.set_defaults(handler=_report)
 
     ext = sub.add_parser("extract", help="print the main text of one source (blocks separated by blank lines)")
     ext.add_argument("source", metavar="SOURCE", help="http(s) URL or .html/.htm/.txt file")
@@ -65,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("file", nargs="?", help="text file (default: standard input)")
     tag.add_argument("--lines", action="store_true", help="treat each input line as its own document")
     tag.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    tag.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     tag.set_defaults(handler=_tag)
 
     ev = sub.add_parser("evaluate", help="score the tagger against labelled units (docs/annotation.md)")
@@ -73,9 +104,21 @@ def _parser() -> argparse.ArgumentParser:
                          "(pages.jsonl + gold.jsonl), or a folder holding several such sets")
     ev.add_argument("--pred", default=None,
                     help="score this run folder or claims table instead of tagging the gold set's texts")
+    ev.add_argument("--articles", default=None, metavar="DIR",
+                    help="folder of the gold file's <doc>.txt texts, when not articles/ beside it")
     ev.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
+    ev.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
     ev.set_defaults(handler=_evaluate)
+
+    tr = sub.add_parser("train", help="train the claim classifier on labelled sets (data/train/README.md)")
+    tr.add_argument("sets", nargs="*", metavar="SET",
+                    help="labelled sets to train on (default: every folder under data/train)")
+    tr.add_argument("--out", default=None, metavar="DIR",
+                    help="where to save the trained classifier (default: the package's own, claims/model/trained)")
+    tr.add_argument("--seed", type=int, default=0, help="random seed: the same data and seed give the same model")
+    tr.add_argument("--epochs", type=int, default=None, help="passes over the data (default: see TrainConfig)")
+    tr.set_defaults(handler=_train)
 
     rev = sub.add_parser("review", help="open the review app on a run's output (binds 127.0.0.1)")
     rev.add_argument("dir", nargs="?", default="data/processed", metavar="DIR",
@@ -83,6 +126,39 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
     rev.set_defaults(handler=_review)
     return parser
+
+
+def _discovery_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-pages", type=int, default=None, metavar="N",
+                        help="most pages requested per site while discovering (default 200, CLAIMS_MAX_PAGES); "
+                             "what is left unchecked is reported")
+    parser.add_argument("--max-depth", type=int, default=None, metavar="N",
+                        help="follow links at most N clicks from the home page (default 5, CLAIMS_MAX_DEPTH)")
+    parser.add_argument("--include", action="append", default=[], metavar="PATTERN",
+                        help="keep only URLs this regular expression matches (searched in the URL; repeatable)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="drop URLs this regular expression matches, unfetched (repeatable)")
+
+
+def _site_arguments(args, command: str) -> list[str] | None:
+    """The SITE arguments with @FILE lists expanded, checked; None (after saying why) if
+    one cannot be used."""
+    from claims.discover import Options, home_url
+    from claims.settings import Settings
+    from claims.sources import read_list
+
+    sites = []
+    try:
+        for arg in args.sites:
+            sites += read_list(arg[1:]) if arg.startswith("@") else [arg]
+        for site in sites:
+            home_url(site)
+        Options.from_settings(Settings.from_env(), args.include, args.exclude, max_pages=args.max_pages,
+                              max_depth=args.max_depth).check()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"claims {command}: {exc}", file=sys.stderr)
+        return None
+    return sites
 
 
 def _run(args) -> int:
@@ -93,9 +169,12 @@ def _run(args) -> int:
     from claims.runners import release_started_cluster, task_runner
     from claims.settings import Settings
     from claims.sources import resolve_sources
-    from claims.tagger.rules import RuleError, load_rules
+    from claims.tagger.ruleset import RuleError, load_rules
 
-    sources = args.sources or [_examples_dir()]
+    sites = _site_arguments(args, "run")
+    if sites is None:
+        return 2
+    sources = args.sources or ([] if args.sites else [_examples_dir()])
     out_dir = args.out or Settings.from_env().out_dir
     try:  # mistakes the user can fix are reported before Prefect and the model start
         load_rules(args.rules)
@@ -103,7 +182,7 @@ def _run(args) -> int:
     except (RuleError, DatasetError) as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return 2
-    if not resolve_sources(sources):
+    if not resolve_sources(sources) and not sites:
         print("claims run: the sources name nothing to read (an empty @list?)", file=sys.stderr)
         return 2
     try:  # last, as a local Dask cluster starts here, while Prefect starts
@@ -114,13 +193,18 @@ def _run(args) -> int:
     try:
         counts = claims_run.with_options(task_runner=runner)(
             sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-            rules_dir=args.rules, chunk_size=args.chunk_size,
+            rules_dir=args.rules, chunk_size=args.chunk_size, sites=sites, max_pages=args.max_pages,
+            max_depth=args.max_depth, include=args.include, exclude=args.exclude,
+            tagger=args.tagger,
         )
     except DatasetError as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return 1
     finally:
         release_started_cluster(runner)
+    if counts["run_id"] is None:
+        print(f"claims run: discovery found no article to read; {out_dir} is left as it was", file=sys.stderr)
+        return 1
     print(
         f"wrote {out_dir}: {counts['n_articles']} articles ({counts['n_ok']} ok, {counts['n_error']} error, "
         f"{counts['n_skipped']} skipped), {counts['n_claims']} claim sentences, "
@@ -128,6 +212,55 @@ def _run(args) -> int:
     )
     failed_all = counts["n_articles"] > 0 and counts["n_ok"] == 0
     return 1 if failed_all else 0
+
+
+def _discover(args) -> int:
+    from claims.atomic import write_text
+    from claims.discover import Options, discover_sites
+    from claims.fetch import Fetcher
+    from claims.settings import Settings
+
+    sites = _site_arguments(args, "discover")
+    if sites is None:
+        return 2
+    settings = Settings.from_env(max_pages=args.max_pages, max_depth=args.max_depth)
+    options = Options.from_settings(settings, args.include, args.exclude)
+    with Fetcher(settings, refresh=args.refresh) as fetcher:
+        found = discover_sites(fetcher, sites, options,
+                               on_done=lambda site: print(site.summary(options.max_pages), file=sys.stderr))
+    lines = []
+    for site in found:
+        lines.append(f"# {site.summary(options.max_pages)}")
+        lines += [f"{a.url}  # {a.via}" + (f", lastmod {a.lastmod}" if a.lastmod else "") for a in site.articles]
+        lines += [f"# dropped {d.url}: {d.reason}" for d in site.dropped]
+        lines += [f"# note: {note}" for note in site.notes]
+    text = "\n".join(_one_line(line) for line in lines) + "\n"
+    if args.out:
+        write_text(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return 0 if any(site.articles for site in found) else 1
+
+
+def _one_line(text: str) -> str:
+    """A line of the list: a URL or reason from a page never spills onto a line of its own."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _report(args) -> int:
+    from claims.dataset import DatasetError
+    from claims.report import format_sites, load_sites
+    from claims.runfolder import RunFolder
+    from claims.settings import Settings
+
+    folder = RunFolder(args.dir or Settings.from_env().out_dir)
+    try:
+        sites = load_sites(folder)
+    except DatasetError as exc:
+        print(f"claims report: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(format_sites(sites, args.format))
+    return 0
 
 
 def _examples_dir() -> str:
@@ -179,10 +312,10 @@ def _tag(args) -> int:
     from claims.settings import Settings
     from claims.tagger import Tagger
 
-    from claims.tagger.rules import RuleError
+    from claims.tagger.ruleset import RuleError
 
     try:
-        tagger = Tagger(Settings.from_env(rules_dir=args.rules))
+        tagger = Tagger(Settings.from_env(rules_dir=args.rules, tagger=args.tagger))
     except RuleError as exc:
         print(f"claims tag: {exc}", file=sys.stderr)
         return 2
@@ -214,14 +347,38 @@ def _evaluate(args) -> int:
         if args.pred is not None:
             report = evaluate(args.gold, args.pred)
         else:
-            gold = load_gold_set(args.gold)
+            gold = load_gold_set(args.gold, articles=args.articles)
             if not gold.documents:
                 raise ValueError(f"{args.gold}: none of its texts is here to tag; give a run with --pred")
-            report = evaluate_set(gold, Tagger(Settings.from_env(rules_dir=args.rules)))
+            report = evaluate_set(gold, Tagger(Settings.from_env(rules_dir=args.rules, tagger=args.tagger)))
     except (OSError, ValueError, DatasetError) as exc:
         print(f"claims evaluate: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def _train(args) -> int:
+    from dataclasses import replace
+
+    from claims.goldsets import GoldSetError
+    from claims.model.train import TRAINED_DIR, TrainConfig, read_training_sets, save, train
+
+    sets = [Path(s) for s in args.sets] or sorted(p for p in Path("data/train").glob("*") if p.is_dir())
+    if not sets:
+        print("claims train: no labelled sets given and none under data/train", file=sys.stderr)
+        return 2
+    config = replace(TrainConfig(seed=args.seed), **({"epochs": args.epochs} if args.epochs else {}))
+    try:
+        examples = read_training_sets(sets)
+    except (OSError, GoldSetError) as exc:
+        print(f"claims train: {exc}", file=sys.stderr)
+        return 2
+    print(f"training on {len(examples)} sentences from {len(sets)} sets", flush=True)
+    nlp = train(examples, config, log=lambda line: print(line, flush=True))
+    target = Path(args.out) if args.out else TRAINED_DIR
+    save(nlp, target)
+    print(f"saved {nlp.meta['name']}-{nlp.meta['version']} to {target}")
     return 0
 
 

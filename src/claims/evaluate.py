@@ -80,6 +80,20 @@ def _inside(short: str, long: str) -> bool:
     return short.count(" ") >= 3 and f" {short} " in f" {long} "
 
 
+class Unit:
+    """A text as the scorer compares it: its normalized words, joined and as a set."""
+
+    __slots__ = ("norm", "words")
+
+    def __init__(self, text: str):
+        words = _words(text)
+        self.norm, self.words = " ".join(words), set(words)
+
+    def matches(self, other: "Unit") -> bool:
+        """Whether two texts are the same unit for scoring (see the module docstring)."""
+        return _matches(self.norm, self.words, other.norm, other.words)
+
+
 def _matches(g_norm: str, g_words: set, p_norm: str, p_words: set) -> bool:
     if not g_norm or not p_norm:
         return False

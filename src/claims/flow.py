@@ -4,6 +4,9 @@ Only the wiring lives here; every step is a library function (``pipeline``, ``sc
 ``runners``, ``runfolder``, ``report``). ``flows/claims_flow.py``, which ``prefect.yaml``
 names, re-exports the flow. Where each step runs, and why:
 
+* With ``sites``, a first task discovers each site's articles (``discover``) and they join
+  the sources; the pages it fetched are read from the raw cache afterwards, not requested
+  again.
 * Fetching stays in the flow process, in one polite fetcher (``pipeline.read_pages``), so no
   site ever sees more than ``host_concurrency`` requests at once from a run, whatever the
   number of workers.
@@ -30,16 +33,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from claims.fetch import FetchResult
+from claims.discover import GIVEN, Options, SiteDiscovery, discover_sites, home_url
+from claims.fetch import Fetcher, FetchResult
 from claims.pipeline import analyse_many, article_row, get_tagger, now_iso, read_pages
-from claims.report import summary_markdown, top_claims
+from claims.report import site_rows, summary_markdown, top_claims
 from claims.runfolder import RunFolder, RunInfo, RunParts
 from claims.runners import submitting, task_slots
 from claims.scheduling import CHUNK_SIZE, run_in_chunks
 from claims.settings import Settings
-from claims.sources import resolve_sources
+from claims.sources import Source, resolve_sources
 from claims.tagger import model_label
-from claims.tagger.rules import load_rules
+from claims.tagger.ruleset import load_rules
 
 
 @dataclass(frozen=True)
@@ -52,15 +56,17 @@ class ChunkReceipt:
 
 @task(name="extract-and-tag", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def tag_chunk(
-    pages: list[FetchResult], settings: Settings, run_id: str, parts: RunParts, index: int, first: int, total: int
+    pages: list[FetchResult], settings: Settings, run_id: str, parts: RunParts, index: int, first: int, total: int,
+    vias: dict[str, str] | None = None,
 ) -> ChunkReceipt:
     """Analyse a chunk of pages and write its part files. Logs one progress line per chunk
     and one warning per article that failed or was skipped: a line per article would put
     thousands of records through Prefect's API and database in a large run, and every
-    article's status and reason is in the dataset anyway."""
+    article's status and reason is in the dataset anyway. ``vias``: how each discovered
+    source of the chunk was found."""
     logger = get_run_logger()
     tagger = get_tagger(settings)
-    results = analyse_many(pages, tagger, run_id)
+    results = analyse_many(pages, tagger, run_id, vias)
     for result in results:
         if result.article.status != "ok":
             logger.warning("%s %s: %s", result.article.status, result.article.source, result.article.error)
@@ -80,17 +86,38 @@ def claims_run(
     refresh: bool = False,
     rules_dir: str | None = None,
     chunk_size: int | None = None,
+    sites: list[str] | None = None,
+    max_pages: int | None = None,
+    max_depth: int | None = None,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    tagger: str | None = None,
 ) -> dict:
-    """Tag every SOURCE and commit the dataset to ``out_dir``; returns the run's counts and
-    ``tag_seconds``, the wall time from the first fetch to the last chunk tagged."""
+    """Tag every SOURCE, and the articles discovered on every site of ``sites`` (their home
+    pages; ``max_pages``, ``max_depth``, ``include`` and ``exclude`` limit the discovery),
+    and commit the dataset to ``out_dir``. Returns the run's counts and ``tag_seconds``, the
+    wall time from the first fetch to the last chunk tagged. When there is nothing to read
+    (no sources, and discovery found nothing) the dataset is left as it was and every count
+    is 0."""
     logger = get_run_logger()
-    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir)
+    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir, tagger=tagger, max_pages=max_pages,
+                                 max_depth=max_depth)
     run_id = f"{now_iso().replace(':', '').replace('+0000', 'Z')}-{uuid.uuid4().hex[:6]}"
     started = now_iso()
-    resolved = resolve_sources(sources)
+    sites = list(sites or [])
+    found = discover(sites, settings, Options.from_settings(settings, include, exclude), refresh) if sites else {}
+    given = resolve_sources(sources)
+    named = {source.given for source in given}
+    resolved = given + [Source(url, "url") for url in found if url not in named]
+    vias = {url: via for url, via in found.items() if url not in named and via != GIVEN}
+    if not resolved:
+        logger.error("nothing to read: discovery found no article; %s is left as it was", out_dir)
+        return {"n_articles": 0, "n_ok": 0, "n_error": 0, "n_skipped": 0, "n_claims": 0, "n_needs_citation": 0,
+                "run_id": None, "tag_seconds": 0.0}
     rules_version = load_rules(rules_dir).version
     folder = RunFolder(out_dir)
-    manifest = {"sources": [s.given for s in resolved], "append": append, "refresh": refresh,
+    manifest = {"sources": [s.given for s in given], "sites": sites, "include": list(include or []),
+                "exclude": list(exclude or []), "append": append, "refresh": refresh,
                 "rules_version": rules_version, "settings": asdict(replace(settings, out_dir=""))}
     begun = folder.begin(run_id, manifest)
     for message in begun.messages():
@@ -99,10 +126,10 @@ def claims_run(
     logger.info("run %s: %d sources (%d to read) -> %s", run_id, len(resolved), len(todo), out_dir)
     try:
         tag_start = time.perf_counter()
-        receipts = _tag_all(todo, settings, run_id, begun.parts, chunk_size, refresh)
+        receipts = _tag_all(todo, settings, run_id, begun.parts, chunk_size, refresh, vias, started)
         tag_seconds = time.perf_counter() - tag_start
         model = receipts[0].model if receipts else model_label(settings)
-        run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version)
+        run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version, tuple(sites))
         counts = write_dataset(folder, begun, run)
     except BaseException:
         begun.release()  # the parts stay for a run with the same sources to resume
@@ -116,6 +143,29 @@ def claims_run(
     return {**counts, "run_id": run_id, "tag_seconds": tag_seconds}
 
 
+@task(name="discover-sites", cache_policy=NO_CACHE)
+def discover(sites: list[str], settings: Settings, options: Options, refresh: bool) -> dict[str, str]:
+    """Each site's articles (URL -> how it was found), logged site by site with what was
+    dropped and left. A site where nothing was found contributes its home page as a given
+    source, so that the dataset records why it could not be read."""
+    logger = get_run_logger()
+
+    def report(found: SiteDiscovery) -> None:
+        logger.info("%s", found.summary(options.max_pages))
+        for note in found.notes:
+            logger.warning("%s: %s", found.site or found.given, note)
+
+    with Fetcher(settings, cache_dir=settings.cache_dir, refresh=refresh) as fetcher:
+        discoveries = discover_sites(fetcher, sites, options, on_done=report)
+    vias: dict[str, str] = {}
+    for found in discoveries:
+        for article in found.articles:
+            vias.setdefault(article.url, article.via)
+        if not found.articles and found.site is not None:
+            vias.setdefault(found.home or home_url(found.given), GIVEN)
+    return vias
+
+
 @task(name="write-dataset", cache_policy=NO_CACHE)
 def write_dataset(folder: RunFolder, begun, run: RunInfo) -> dict:
     committed = folder.commit(begun, run)
@@ -123,11 +173,13 @@ def write_dataset(folder: RunFolder, begun, run: RunInfo) -> dict:
                              description="Counts by claim type, red flags, failures")
     create_table_artifact(top_claims(committed.claims), key="claims-top-priority",
                           description="Highest-priority claims needing a citation")
+    create_table_artifact(site_rows(committed.sites), key="claims-sites",
+                          description="One row per site: claims, citations, red flags, harms, FDA approvals")
     return committed.counts
 
 
 def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_size: int | None,
-             refresh: bool) -> list[ChunkReceipt]:
+             refresh: bool, vias: dict[str, str], started: str) -> list[ChunkReceipt]:
     """Tag every source in chunks on the flow's task runner; a resumed run's new chunks are
     numbered after the ones it took over."""
     context = get_run_context()
@@ -137,7 +189,8 @@ def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_si
     offset = max(parts.chunk_indexes(), default=-1) + 1
 
     def submit(index: int, first: int, chunk: list[FetchResult]):
-        return tag_chunk.submit(chunk, settings, run_id, parts, offset + index, first, len(sources))
+        chunk_vias = {page.source: vias[page.source] for page in chunk if page.source in vias}
+        return tag_chunk.submit(chunk, settings, run_id, parts, offset + index, first, len(sources), chunk_vias)
 
     def collect(future, index: int, pages: list[FetchResult]) -> ChunkReceipt | None:
         """The chunk's receipt; if the task failed (or its worker died), its sources as errors."""
@@ -146,13 +199,14 @@ def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_si
         except Exception as exc:  # the other chunks' work must survive this one
             get_run_logger().error("chunk %d failed: %s: %s", index, type(exc).__name__, exc)
             reason = f"tagging failed: {type(exc).__name__}: {exc}"
-            parts.write_chunk(offset + index, [article_row(replace(p, status="error", error=reason), run_id)
-                                               for p in pages], [])
+            parts.write_chunk(offset + index, [article_row(replace(p, status="error", error=reason), run_id,
+                                                           vias.get(p.source, GIVEN)) for p in pages], [])
             return None
 
     with submitting(runner, str(context.client.api_url)):
         receipts = run_in_chunks(
-            read_pages(sources, settings, refresh), len(sources), most, lambda: task_slots(runner), submit, collect,
+            read_pages(sources, settings, refresh, fresh_since=started), len(sources), most, lambda: task_slots(runner),
+            submit, collect,
             # only the pages' metadata is kept, to record them should the task fail
             remember=lambda chunk: [replace(page, text=None) for page in chunk],
         )

@@ -7,8 +7,8 @@ Three shapes, all labelled by the spec in ``docs/annotation.md``:
 * a folder of real web pages (``pages.jsonl`` + ``gold.jsonl``): their texts may not be
   committed, so the gold keeps character offsets, not text, and ``pages.jsonl`` keeps each
   page's URL and the SHA-256 of its text. The texts live in a git-ignored cache folder
-  (``data/lockbox/cache/<doc>.txt``); a page whose cached text is missing or differs is
-  left out and reported;
+  (``data/lockbox/cache/<doc>.txt``, found in the set's folder, beside it or beside its
+  batch); a page whose cached text is missing or differs is left out and reported;
 * a folder holding several of these (a lockbox batch: ``written/`` and ``real/``).
 """
 from __future__ import annotations
@@ -60,14 +60,15 @@ def read_units(path: Path) -> list[dict]:
     return units
 
 
-def load_gold_set(path: str | Path, cache_dir: str | Path | None = None) -> GoldSet:
+def load_gold_set(path: str | Path, cache_dir: str | Path | None = None, articles: str | Path | None = None) -> GoldSet:
     """The gold set at ``path`` (any of the three shapes); ``cache_dir`` holds real pages'
-    texts (default: ``cache/`` beside the batch folder that holds the pages)."""
+    texts (default: ``cache/`` beside the batch folder that holds the pages), ``articles`` a
+    gold file's texts (default: ``articles/`` beside it)."""
     path = Path(path)
     if path.is_file():
-        return _written(path)
+        return _written(path, Path(articles) if articles else None)
     if (path / "pages.jsonl").is_file():
-        return _real(path, Path(cache_dir) if cache_dir else path.parent.parent / "cache")
+        return _real(path, Path(cache_dir) if cache_dir else _cache_near(path))
     if (path / "gold.jsonl").is_file():
         return _written(path / "gold.jsonl")
     parts = sorted(p for p in path.iterdir() if p.is_dir() and ((p / "gold.jsonl").is_file()))
@@ -79,9 +80,15 @@ def load_gold_set(path: str | Path, cache_dir: str | Path | None = None) -> Gold
     return combined
 
 
-def _written(gold: Path) -> GoldSet:
+def _cache_near(folder: Path) -> Path:
+    """The nearest ``cache/`` folder: in the set, beside it, or beside the batch holding it."""
+    candidates = [folder / "cache", folder.parent / "cache", folder.parent.parent / "cache"]
+    return next((c for c in candidates if c.is_dir()), candidates[-1])
+
+
+def _written(gold: Path, articles: Path | None = None) -> GoldSet:
     found = GoldSet(gold.parent.name, read_units(gold))
-    articles = gold.parent / "articles"
+    articles = articles or gold.parent / "articles"
     for doc in dict.fromkeys(u["doc"] for u in found.units):
         text = articles / f"{doc}.txt"
         if text.is_file():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -16,12 +16,15 @@ from pathlib import Path
 
 from claims.citations import resolve
 from claims.dataset import article_id, claim_id
+from claims.discover import GIVEN
 from claims.document import Reference, Sentence
+from claims.domains import site_of_url
 from claims.extract import extract
 from claims.fetch import Fetcher, FetchResult, read_file
 from claims.runfolder import ArticleRow, ArticleText, ClaimRow
 from claims.sentences import split_document
 from claims.settings import Settings
+from claims.sitereport import approval_claims
 from claims.sources import Source
 from claims.tagger import Tag, Tagger
 
@@ -65,9 +68,13 @@ def get_fetcher(settings: Settings, refresh: bool) -> Fetcher:
     return Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh)
 
 
-def read_pages(sources: Sequence[Source], settings: Settings, refresh: bool) -> Iterator[FetchResult]:
+def read_pages(
+    sources: Sequence[Source], settings: Settings, refresh: bool, fresh_since: str | None = None
+) -> Iterator[FetchResult]:
     """Files and invalid sources in the given order, then web pages as they arrive (one
-    polite fetcher for them all, so per-host limits hold across the whole run)."""
+    polite fetcher for them all, so per-host limits hold across the whole run). Pages
+    cached since ``fresh_since`` (the run's start: discovery fetched them) are not
+    requested again."""
     urls = []
     for source in sources:
         if source.kind == "url":
@@ -75,7 +82,7 @@ def read_pages(sources: Sequence[Source], settings: Settings, refresh: bool) -> 
         else:
             yield read_source(source, settings, refresh)
     if urls:
-        with Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh) as fetcher:
+        with Fetcher(settings, cache_dir=Path(settings.cache_dir), refresh=refresh, fresh_since=fresh_since) as fetcher:
             yield from fetcher.fetch_many(urls)
 
 
@@ -87,14 +94,19 @@ def read_source(source: Source, settings: Settings, refresh: bool = False) -> Fe
     return FetchResult(source=source.given, status="error", error=source.error)
 
 
-def analyse(fetched: FetchResult, tagger: Tagger, run_id: str) -> ArticleResult:
-    """Extract, split and tag one fetched page; failures become a status, not an exception."""
-    return analyse_many([fetched], tagger, run_id)[0]
+def analyse(fetched: FetchResult, tagger: Tagger, run_id: str, via: str = GIVEN) -> ArticleResult:
+    """Extract, split and tag one fetched page; failures become a status, not an exception.
+    ``via`` says how the source was found (``discovered_via``)."""
+    return analyse_many([fetched], tagger, run_id, {fetched.source: via})[0]
 
 
-def analyse_many(pages: Sequence[FetchResult], tagger: Tagger, run_id: str) -> list[ArticleResult]:
-    """``analyse`` for several pages, whose sentences the model reads in shared batches."""
-    results = [_split(page, run_id) for page in pages]
+def analyse_many(
+    pages: Sequence[FetchResult], tagger: Tagger, run_id: str, vias: Mapping[str, str] | None = None
+) -> list[ArticleResult]:
+    """``analyse`` for several pages, whose sentences the model reads in shared batches;
+    ``vias`` maps a discovered source to how it was found (the others were given)."""
+    vias = vias or {}
+    results = [_split(page, run_id, vias.get(page.source, GIVEN)) for page in pages]
     todo = [(page, result, sentences) for page, (result, sentences) in zip(pages, results) if sentences is not None]
     try:
         tagged = list(tagger.tag_articles((sentences, page.url) for page, _, sentences in todo))
@@ -106,9 +118,9 @@ def analyse_many(pages: Sequence[FetchResult], tagger: Tagger, run_id: str) -> l
     return [result for result, _ in results]
 
 
-def _split(fetched: FetchResult, run_id: str) -> tuple[ArticleResult, list[Sentence] | None]:
+def _split(fetched: FetchResult, run_id: str, via: str) -> tuple[ArticleResult, list[Sentence] | None]:
     """The page's result so far and its sentences, or None if there is nothing to tag."""
-    result = ArticleResult(article_row(fetched, run_id))
+    result = ArticleResult(article_row(fetched, run_id, via))
     if fetched.status != "ok":
         return result, None
     try:
@@ -149,11 +161,14 @@ def _add_claims(
         for i, (sentence, tag) in enumerate(zip(sentences, tags))
         if tag.is_claim
     ]
+    approvals = (approval_claims(sentence.text, tag.interventions, tag.conditions)
+                 for sentence, tag in zip(sentences, tags))
     result.article = replace(
         result.article,
         n_sentences=len(sentences),
         n_claims=len(result.claims),
         n_needs_citation=sum(row.needs_citation for row in result.claims),
+        fda_approval_claims=list(dict.fromkeys(claim for found in approvals for claim in found)),
     )
 
 
@@ -196,7 +211,7 @@ def _marker_links(sentence: Sentence) -> list[tuple[str, str]]:
             for link in sentence.links if sentence.start <= link.start and link.end <= sentence.end]
 
 
-def article_row(fetched: FetchResult, run_id: str) -> ArticleRow:
+def article_row(fetched: FetchResult, run_id: str, via: str = GIVEN) -> ArticleRow:
     """The articles row of one source before analysis (also used for chunks that failed)."""
     return ArticleRow(
         article_id=article_id(fetched.source),
@@ -211,6 +226,9 @@ def article_row(fetched: FetchResult, run_id: str) -> ArticleRow:
         n_claims=0,
         n_needs_citation=0,
         run_id=run_id,
+        site=site_of_url(fetched.url) or site_of_url(fetched.source),
+        discovered_via=via,
+        fda_approval_claims=[],
     )
 
 

@@ -23,6 +23,13 @@ class Settings:
     rules_dir: str | None = None
     #: Sentences per ``nlp.pipe`` batch.
     batch_size: int = 256
+    #: Who decides a sentence's claim types: ``rules``, ``model`` (the trained classifier) or
+    #: ``hybrid`` (a type either finds). The rules supply triggers, hedges, citations and red
+    #: flags in every mode. The README's tagger comparison says why the default is what it is.
+    tagger: str = "hybrid"
+    #: Folder of a trained classifier (``claims train --out``). None means the one shipped in
+    #: ``claims/model/trained``.
+    classifier: str | None = None
 
     # --- fetching -------------------------------------------------------------------
     #: Contact put into the User-Agent so site owners can reach whoever runs the crawl.
@@ -54,6 +61,18 @@ class Settings:
     max_crawl_delay: float = 30.0
     #: Raw page cache (content-addressed bodies plus metadata JSON).
     cache_dir: str = "data/raw/cache"
+
+    # --- discovering a site's articles (claims discover, claims run --site) -----------
+    #: Most pages requested per site: the home page, candidate articles and the listing
+    #: pages read for their links (robots.txt, sitemaps and feeds are not counted). URLs
+    #: known but not checked when it runs out are reported as left.
+    max_pages: int = 200
+    #: Links followed from the home page at most this many clicks deep.
+    max_depth: int = 5
+    #: Most sitemap files (indexes included) read per site.
+    max_sitemaps: int = 50
+    #: Most feeds read per site (those its home page links to).
+    max_feeds: int = 5
 
     # --- output ---------------------------------------------------------------------
     #: Where ``claims run`` writes its dataset.

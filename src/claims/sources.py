@@ -66,15 +66,21 @@ def _expand(arg: str, depth: int) -> list[Source]:
     return [Source(arg, "invalid", "no such file or folder")]
 
 
+def read_list(path: str | Path) -> list[str]:
+    """The entries of an @FILE list: one per line, comments and blank lines left out.
+    Raises OSError or UnicodeDecodeError when the file cannot be read."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [entry for entry in (_COMMENT.sub("", line).strip() for line in lines) if entry]
+
+
 def _from_list(arg: str, depth: int) -> list[Source]:
-    list_path = Path(arg[1:])
     if depth > 3:
         return [Source(arg, "invalid", "@-lists nested too deeply")]
     try:
-        lines = list_path.read_text(encoding="utf-8").splitlines()
+        entries = read_list(arg[1:])
     except (OSError, UnicodeDecodeError) as exc:
         return [Source(arg, "invalid", f"cannot read source list: {exc}")]
     sources: list[Source] = []
-    for line in lines:
-        sources += _expand(_COMMENT.sub("", line).strip(), depth + 1)
+    for entry in entries:
+        sources += _expand(entry, depth + 1)
     return sources

@@ -19,7 +19,10 @@ LIST_SEPARATOR = "; "
 
 
 def csv_cell(value: object) -> object:
-    """A list becomes one readable cell; text a spreadsheet would execute is defused."""
+    """A list becomes one readable cell (a mapping too: "name: count; ..."); text a spreadsheet
+    would execute is defused."""
+    if isinstance(value, dict):
+        value = LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
     if isinstance(value, (list, tuple, np.ndarray)):
         value = LIST_SEPARATOR.join(_item_text(item) for item in value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

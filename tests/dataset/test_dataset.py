@@ -70,8 +70,6 @@ def test_resolved_references_round_trip_as_records(tmp_path):
 def test_write_rejects_rows_that_break_the_contract(tmp_path):
     with pytest.raises(DatasetError, match="priority.*'urgent'"):
         write_table(pd.DataFrame([_row(priority="urgent")]), tmp_path, CLAIMS_FILE)
-    with pytest.raises(DatasetError, match="red_flag_names"):  # a writer must give every column
-        write_table(pd.DataFrame([_row()]).drop(columns=["red_flag_names"]), tmp_path, CLAIMS_FILE)
     with pytest.raises(DatasetError, match="claim_id"):
         write_table(pd.DataFrame([_row(), _row()]), tmp_path, CLAIMS_FILE)
     assert not (tmp_path / CLAIMS_FILE).exists()
@@ -134,3 +132,29 @@ def test_atomic_writes_get_ordinary_file_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE((tmp_path / "claims.csv").stat().st_mode) == 0o666 & ~mask
+
+
+def test_tables_written_before_a_column_was_added_read_with_its_fill(tmp_path):
+    """articles.parquet and runs.parquet from before site discovery load, and merge on append."""
+    import pyarrow.parquet as pq
+
+    from claims.dataset import read_arrow, read_parquet
+    from runhelpers import article_row, commit_run
+
+    out = tmp_path / "out"
+    url = "https://www.clinic.example/a"
+    commit_run(out, [([article_row(url, url=url, site="clinic.example", discovered_via="sitemap")], [])])
+    path = out / "current" / "articles.parquet"
+    old = pq.read_table(path).drop_columns(["site", "discovered_via", "fda_approval_claims"])
+    pq.write_table(old, path)
+    articles = read_parquet(path, "articles")
+    assert (articles["site"].isna().all(), articles["discovered_via"].tolist(), articles["fda_approval_claims"].tolist()) \
+        == (True, ["given"], [[]])
+    assert read_arrow(path, "articles").column("discovered_via").to_pylist() == ["given"]
+    other = "https://clinic.example/b"
+    commit_run(out, [([article_row(other, url=other, site="clinic.example")], [])], run_id="r2", append=True)
+    from claims import load
+
+    merged = load(out, "articles").set_index("source")
+    assert merged.loc[url, "site"] == "clinic.example"  # filled from its URL on the way
+    assert load(out, "sites")["n_articles"].tolist() == [2]

@@ -67,8 +67,10 @@ def make_fetcher(tmp_path: Path) -> Iterator[Callable[..., Fetcher]]:
     """Build Fetchers on FAST settings (overridable) with a per-test cache; all closed after."""
     made: list[Fetcher] = []
 
-    def make(refresh: bool = False, cache_dir: Path | None = None, **overrides) -> Fetcher:
-        fetcher = Fetcher(Settings(**{**FAST, **overrides}), cache_dir=cache_dir or tmp_path / "cache", refresh=refresh)
+    def make(refresh: bool = False, cache_dir: Path | None = None, fresh_since: str | None = None,
+             **overrides) -> Fetcher:
+        fetcher = Fetcher(Settings(**{**FAST, **overrides}), cache_dir=cache_dir or tmp_path / "cache", refresh=refresh,
+                          fresh_since=fresh_since)
         made.append(fetcher)
         return fetcher
 

@@ -35,3 +35,6 @@ def site():
     yield server
     server.clear()
     server.stop()
+
+
+from clinicsites import clinic_sites, resolve_test_names  # noqa: E402,F401  (fixtures for test_site_run)

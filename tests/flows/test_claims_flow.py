@@ -169,10 +169,10 @@ def test_a_slow_chunk_does_not_hold_back_the_next_ones(prefect_server, tmp_path,
     last_tagged = threading.Event()
     real_analyse = claims_flow.analyse_many
 
-    def first_waits_for_last(pages, tagger, run_id):
+    def first_waits_for_last(pages, tagger, run_id, *rest):
         if pages[0].source == str(files[0]):
             assert last_tagged.wait(timeout=20), "the last chunk was never sent while the first was running"
-        results = real_analyse(pages, tagger, run_id)
+        results = real_analyse(pages, tagger, run_id, *rest)
         if pages[0].source == str(files[-1]):
             last_tagged.set()
         return results

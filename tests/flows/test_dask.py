@@ -27,6 +27,7 @@ def cluster():
         yield cluster
 
 
+@pytest.mark.slow
 def test_local_cluster_workers_start_ready_to_tag(cluster):
     """Dask's defaults (memory trimming, a 10 ms stack sampler) slow tagging by a seventh,
     and importing the tagging code in the first task delays every worker's start."""

@@ -56,10 +56,10 @@ def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
     tagger = get_tagger(Settings())
     decide_article = tagger._decide_article
 
-    def broken_on_one(sentences, docs, url):
+    def broken_on_one(sentences, docs, url, *model_types):
         if url == "https://bad.example/":
             raise RecursionError("pathological page")
-        return decide_article(sentences, docs, url)
+        return decide_article(sentences, docs, url, *model_types)
 
     monkeypatch.setattr(tagger, "_decide_article", broken_on_one)
     results = analyse_many([_page("good.example", "Ketamine eases pain."), _page("bad.example", "Ketamine is safe."),
@@ -67,3 +67,17 @@ def test_a_page_that_breaks_tagging_fails_alone(monkeypatch):
     assert [r.article.status for r in results] == ["ok", "error", "ok"]
     assert "RecursionError" in results[1].article.error and not results[1].claims
     assert results[0].article.n_claims == 1 and results[2].article.n_claims == 1
+
+
+def test_an_article_row_says_its_site_how_it_was_found_and_the_fda_approvals_it_claims():
+    tagger = get_tagger(Settings())
+    page = FetchResult(source="https://www.clinic.co.uk/blog/ketamine", status="ok",
+                       url="https://clinic.co.uk/blog/ketamine", content_type="text/html",
+                       text="<html><body><article><p>IV ketamine is an FDA-approved treatment for chronic pain. "
+                            "Spravato is FDA-approved for treatment-resistant depression. Ketamine is not "
+                            "FDA-approved for anxiety. Ketamine eases nerve pain.</p></article></body></html>")
+    found = analyse(page, tagger, "r", via="sitemap").article
+    assert (found.site, found.discovered_via) == ("clinic.co.uk", "sitemap")
+    assert found.fda_approval_claims == ["ketamine for chronic pain", "esketamine for depression"]
+    local = analyse(FetchResult(source="saved/a.txt", status="ok", content_type="text/plain", text="Hi."), tagger, "r")
+    assert (local.article.site, local.article.discovered_via, local.article.fda_approval_claims) == (None, "given", [])

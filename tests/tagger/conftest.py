@@ -6,5 +6,6 @@ from claims.tagger import Tagger
 
 @pytest.fixture(scope="session")
 def tagger() -> Tagger:
-    """The real tagger with the shipped rules and the real spaCy model, loaded once."""
-    return Tagger(Settings())
+    """The rule tagger (the rules alone decide) with the shipped rules and the real spaCy
+    model, loaded once: the rule tests specify what the rules find."""
+    return Tagger(Settings(tagger="rules"))

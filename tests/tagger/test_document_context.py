@@ -53,17 +53,19 @@ def test_topical_headings_assert_nothing_but_headings_with_a_verb_do(tagger):
     assert claim.claim_types == ["EFFICACY"] and claim.needs_citation
 
 
-def test_context_carries_through_a_paragraph_and_to_it_but_not_further(tagger):
+def test_context_starts_where_the_article_first_names_a_treatment(tagger):
     tags = tagger.tag_sentences(_sentences(
-        ("Our clinic offers spinal cord stimulation.", 0, "paragraph"),
-        ("Most patients report less leg pain.", 0, "paragraph"),
-        ("It is safe.", 1, "paragraph"),
-        ("Chronic pain has many causes.", 2, "paragraph"),
-        ("Leg pain often eases with rest.", 3, "paragraph"),
+        ("Leg pain often eases with rest.", 0, "paragraph"),
+        ("Chronic pain has many causes.", 1, "paragraph"),
+        ("Our clinic offers spinal cord stimulation.", 2, "paragraph"),
+        ("Most patients report less leg pain.", 2, "paragraph"),
+        ("It is safe.", 3, "paragraph"),
+        ("Leg pain often eases within weeks.", 4, "paragraph"),
     ))
-    assert tags[1].claim_types == ["EFFICACY"]  # same paragraph as the treatment
-    assert tags[2].claim_types == ["SAFETY"]  # 'it' refers back
-    assert tags[4].claim_types == []  # new paragraph, no treatment named
+    assert tags[0].claim_types == []  # no treatment named yet: about the condition
+    assert tags[3].claim_types == ["EFFICACY"]
+    assert tags[4].claim_types == ["SAFETY"]
+    assert tags[5].claim_types == ["EFFICACY"]  # the article is about the treatment from here on
 
 
 def test_questions_and_calls_to_action_assert_nothing(tagger):

@@ -4,7 +4,7 @@ import pytest
 
 from claims.tagger.decide import _citation_link_rule
 from claims.tagger.matcher import SPANS_KEY
-from claims.tagger.rules import load_rules
+from claims.tagger.ruleset import load_rules
 
 RULES = load_rules().rules
 

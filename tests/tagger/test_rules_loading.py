@@ -4,7 +4,7 @@ import pytest
 
 from claims.settings import Settings
 from claims.tagger import Tagger
-from claims.tagger.rules import DEFAULT_RULES_DIR, RuleError, load_rules
+from claims.tagger.ruleset import DEFAULT_RULES_DIR, RuleError, load_rules
 
 
 def _write(folder, name, *rules):
@@ -33,7 +33,7 @@ def test_user_rules_drive_the_tagger(tmp_path):
     extra = tmp_path / "rules"
     _write(extra, "red_flags_extra.jsonl",
            {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]})
-    tagger = Tagger(Settings(rules_dir=str(extra)))
+    tagger = Tagger(Settings(rules_dir=str(extra), tagger="rules"))
     [tag] = tagger.tag_texts(["Our IV detox relieves migraine pain within hours."])
     assert "detox" in tag.red_flags
     assert "red_flag:detox" in tag.reasons
@@ -68,7 +68,7 @@ def test_duplicate_ids_and_bad_json_are_errors(tmp_path):
 def test_an_invalid_spacy_pattern_names_the_rule(tmp_path):
     _write(tmp_path / "r", "extra.jsonl", {"id": "EFF-typo", "label": "EFFICACY", "pattern": [{"LOWERR": "x"}]})
     with pytest.raises(RuleError, match="EFF-typo"):
-        Tagger(Settings(rules_dir=str(tmp_path / "r")))
+        Tagger(Settings(rules_dir=str(tmp_path / "r"), tagger="rules"))
 
 
 def _token_rule_texts(tagger) -> list[str]:
@@ -112,3 +112,48 @@ def test_gated_matching_finds_the_same_spans_as_one_big_matcher(tagger):
         assert got == expected, doc.text
         found += len(got)
     assert found > len(texts)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"id": "X", "label": "HEDGE", "pattern": "may", "unles_before": ["not"]}, "unknown key 'unles_before' .*'unless_before'"),
+    ({"id": "X", "label": "EFFICACY", "pattern": "cures", "needs_contex": True}, "unknown key 'needs_contex'"),
+    ({"id": "X", "label": "EFFICACY", "pattern": [{"LEMMA": "@no_such_list"}]}, "unknown lexicon '@no_such_list'"),
+])
+def test_unknown_keys_and_lexicons_are_errors_with_their_place(tmp_path, entry, message):
+    _write(tmp_path / "r", "bad.jsonl", entry)
+    with pytest.raises(RuleError, match=message) as err:
+        load_rules(tmp_path / "r")
+    assert "bad.jsonl:1" in str(err.value)
+
+
+def test_patterns_name_lexicons_instead_of_repeating_word_lists(tmp_path):
+    _write(tmp_path / "r", "my_lexicons.jsonl", {"lexicon": "soothing_verbs", "words": ["soothe", "calm"]})
+    _write(tmp_path / "r", "mine.jsonl",
+           {"id": "EFF-soothe", "label": "EFFICACY", "pattern": [{"LEMMA": "@soothing_verbs"}, {"LOWER": "pain"}]},
+           {"id": "EFF-soothe-more", "label": "EFFICACY",
+            "pattern": [{"LEMMA": {"IN": ["@soothing_verbs", "tame"]}}, {"LOWER": "aches"}]})
+    rules = load_rules(tmp_path / "r").by_id()
+    assert rules["EFF-soothe"].pattern[0] == {"LEMMA": {"IN": ["soothe", "calm"]}}
+    assert rules["EFF-soothe-more"].pattern[0] == {"LEMMA": {"IN": ["soothe", "calm", "tame"]}}
+
+
+def test_rules_are_parsed_once_per_process_and_again_when_a_file_changes(tmp_path):
+    _write(tmp_path / "r", "mine.jsonl", {"id": "RF-zap", "label": "RED_FLAG", "pattern": "zap"})
+    first = load_rules(tmp_path / "r")
+    assert load_rules(tmp_path / "r") is first
+    _write(tmp_path / "r", "mine.jsonl", {"id": "RF-zap", "label": "RED_FLAG", "pattern": "zapped"})
+    assert load_rules(tmp_path / "r").version != first.version
+
+
+def test_the_rules_are_saved_with_the_pipeline(tmp_path):
+    import spacy
+
+    tagger = Tagger(Settings(tagger="rules"))
+    tagger.nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline").get_pipe("claims_rules")
+    assert loaded.rules.version == tagger.rules_version
+    assert [r.id for r in loaded.rules.rules] == [r.id for r in tagger.rules.rules]
+    text = "Ketamine is non-addictive and relieves pain."
+    saved, fresh = spacy.load(tmp_path / "pipeline")(text), tagger.nlp(text)
+    assert [(s.label_, s.id_, s.start, s.end) for s in saved.spans["claims"]] == [
+        (s.label_, s.id_, s.start, s.end) for s in fresh.spans["claims"]]

@@ -6,6 +6,7 @@ live is the run folder's business (``claims.runfolder``), not this module's.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import fields
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claims.dataset.schema import TABLES, Col, arrow_schema, empty_frame, pandas_dtype
+from claims.dataset.schema import REQUIRED, TABLES, Col, arrow_schema, empty_frame, pandas_dtype
 
 
 class DatasetError(ValueError):
@@ -40,16 +41,19 @@ def arrow_schema_of(table: str) -> pa.Schema:
     return arrow_schema(columns(table))
 
 
-def conform(frame: pd.DataFrame, cols: tuple[Col, ...], *, read: bool = False) -> pd.DataFrame:
+def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
     """Columns in contract order with contract dtypes; list cells as Python lists of str,
-    record cells as lists of dicts. ``read``: the frame comes from a file, which may have
-    been written before some columns existed; those get filled in (``_FROM_OLDER_FILES``)."""
-    if read:
-        frame = _from_older_files(frame, cols)
-    missing = [c.name for c in cols if c.name not in frame.columns]
+    record cells as lists of dicts. A column added after the frame's file was written gets
+    its ``fill`` (a value, or a function of the frame)."""
+    missing = [c.name for c in cols if c.name not in frame.columns and c.fill is REQUIRED]
     if missing:
         raise DatasetError(f"missing column(s): {', '.join(missing)}")
-    out = frame.loc[:, [c.name for c in cols]].copy()
+    out = frame.loc[:, [c.name for c in cols if c.name in frame.columns]].copy()
+    for col in cols:
+        if col.name not in out.columns:  # added after this file was written
+            out[col.name] = (col.fill(frame) if callable(col.fill)
+                             else [copy.copy(col.fill) for _ in range(len(out))])
+    out = out.loc[:, [c.name for c in cols]]
     for col in cols:
         try:
             out[col.name] = _conform_column(out[col.name], col)
@@ -61,6 +65,8 @@ def conform(frame: pd.DataFrame, cols: tuple[Col, ...], *, read: bool = False) -
 def _conform_column(series: pd.Series, col: Col) -> pd.Series:
     if col.kind == "list":
         return series.map(_as_list)
+    if col.kind == "counts":
+        return series.map(_as_counts)
     if col.kind == "records":
         return series.map(_as_records)
     if col.kind == "category":
@@ -73,11 +79,10 @@ def _conform_column(series: pd.Series, col: Col) -> pd.Series:
     return series.astype(pandas_dtype(col))
 
 
-def validate(frame: pd.DataFrame, table: str, *, read: bool = False) -> pd.DataFrame:
-    """``frame`` conformed to ``table``'s contract, or DatasetError naming the column
-    (``read``: as ``conform``)."""
+def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` conformed to ``table``'s contract, or DatasetError naming the column."""
     cols, schema = TABLES[table]
-    frame = conform(frame, cols, read=read)
+    frame = conform(frame, cols)
     try:
         return schema.validate(frame, lazy=False)
     except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as exc:
@@ -111,7 +116,7 @@ def read_parquet(path: Path, table: str) -> pd.DataFrame:
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a readable Parquet file: {exc}") from None
     try:
-        return validate(frame, table, read=True)
+        return validate(frame, table)
     except DatasetError as exc:
         raise DatasetError(f"{path}: {exc}") from None
 
@@ -120,7 +125,8 @@ def read_arrow(path: Path, table: str) -> pa.Table:
     """A Parquet file as Arrow with the contract's schema (rows are checked again on write).
 
     A file written before the contract's latest columns or kinds goes through ``read_parquet``,
-    which brings it up to date, so that older run folders can still be appended to.
+    which brings it up to date (columns filled in, times parsed), so that older run folders
+    can still be appended to.
     """
     wanted = arrow_schema_of(table)
     try:
@@ -132,39 +138,14 @@ def read_arrow(path: Path, table: str) -> pa.Table:
     return to_arrow(read_parquet(path, table), table)
 
 
-def _from_older_files(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
-    """Columns added to the contract after files were written, filled in for those files."""
-    names = {c.name for c in cols}
-    missing = [name for name in _FROM_OLDER_FILES if name in names and name not in frame.columns]
-    if not missing:
-        return frame
-    frame = frame.copy()
-    for name in missing:
-        frame[name] = _FROM_OLDER_FILES[name](frame)
-    return frame
-
-
-def _red_flag_names(frame: pd.DataFrame) -> pd.Series:
-    """Canonical red-flag names from an older claims table: its reason codes
-    (``red_flag:<name>``) name them, except on cited rows, whose only reason is ``cited``;
-    there the words as written stand in, lower-cased."""
-    if "reasons" not in frame.columns or "red_flags" not in frame.columns:
-        return pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object")
-
-    def names(reasons, red_flags) -> list[str]:
-        coded = [r.split(":", 1)[1] for r in _as_list(reasons) if isinstance(r, str) and r.startswith("red_flag:")]
-        return coded or list(dict.fromkeys(f.lower() for f in _as_list(red_flags) if isinstance(f, str)))
-
-    return pd.Series([names(r, f) for r, f in zip(frame["reasons"], frame["red_flags"])], index=frame.index,
-                     dtype="object")
-
-
-#: Columns added after the first tables were written, and how an older table gets them
-#: (a claims table from before references were resolved has none resolved).
-_FROM_OLDER_FILES = {
-    "red_flag_names": _red_flag_names,
-    "references": lambda frame: pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype="object"),
-}
+def _as_counts(value):
+    """Arrow hands map cells back as (key, value) pairs; make them a dict. Anything else is
+    left for the schema check to reject."""
+    if value is None:
+        return {}
+    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        return {k: int(v) for k, v in value}
+    return value
 
 
 def _as_list(value):

@@ -31,14 +31,23 @@ STATUSES = ("ok", "error", "skipped")
 CLAIM_TYPES = ("EFFICACY", "SAFETY", "MECHANISM")
 #: The fields of each resolved reference (the ``references`` column).
 REFERENCE_FIELDS = ("marker", "text", "link", "entry_link")
+DISCOVERED_VIA = ("given", "sitemap", "feed", "link")
+
+
+#: ``Col.fill`` of a column every file has had since the table existed.
+REQUIRED = object()
 
 
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # "str" | "int" | "bool" | "float" | "list" | "category" | "datetime" | "records"
+    kind: str  # "str" | "int" | "bool" | "float" | "list" | "counts" | "category" | "datetime" | "records"
     nullable: bool
     doc: str
+    #: For a column added after files were written without it: the value those files' rows
+    #: read as (their table is otherwise a valid one), or a function of such a file's frame
+    #: giving the column (``red_flag_names`` derives from the reason codes).
+    fill: object = REQUIRED
     #: ``category``: the allowed values, lowest first.
     levels: tuple[str, ...] = ()
     #: ``records``: the string fields of each record.
@@ -54,6 +63,24 @@ class Col:
         if self.kind == "records":
             return f"list of {{{', '.join(self.fields)}}}"
         return self.kind
+
+
+def _red_flag_names_of_older_rows(frame: pd.DataFrame) -> list[list[str]]:
+    """``red_flag_names`` for a claims table written before the column: the reason codes
+    (``red_flag:<name>``) name the red flags, except on cited rows, whose only reason is
+    ``cited``; there the words as written stand in, lower-cased."""
+    if "reasons" not in frame.columns or "red_flags" not in frame.columns:
+        return [[] for _ in range(len(frame))]
+
+    def names(reasons, red_flags) -> list[str]:
+        coded = [str(r).split(":", 1)[1] for r in _items(reasons) if str(r).startswith("red_flag:")]
+        return coded or list(dict.fromkeys(str(f).lower() for f in _items(red_flags)))
+
+    return [names(r, f) for r, f in zip(frame["reasons"], frame["red_flags"])]
+
+
+def _items(value) -> list:
+    return [] if value is None or isinstance(value, str) else list(value)
 
 
 CLAIMS = (
@@ -77,10 +104,10 @@ CLAIMS = (
     Col("hedge_cues", "list", False, "The hedge words whose scope covers a claim."),
     Col("cited", "bool", False, "The sentence carries a specific source (link to a study, [1], author-year, named journal)."),
     Col("citations", "list", False, "The citations found as written: reference markers ('[3]', '(3)', author-year) and link URLs."),
-    Col("references", "records", False, "The citations resolved: per reference, the `marker` as in `citations`, the `text` of its entry in the page's reference list (null when there is none), its DOI or PubMed `link` (else the entry's own link) and `entry_link`, the entry on the page (null for local files).", fields=REFERENCE_FIELDS),
+    Col("references", "records", False, "The citations resolved: per reference, the `marker` as in `citations`, the `text` of its entry in the page's reference list (null when there is none), its DOI or PubMed `link` (else the entry's own link) and `entry_link`, the entry on the page (null for local files).", fields=REFERENCE_FIELDS, fill=[]),
     Col("vague_authority", "bool", False, "Leans on unnamed evidence ('studies show', 'experts agree')."),
     Col("red_flags", "list", False, "Exact phrases of absolute or promotional certainty, as written ('non-addictive', 'zero side effects')."),
-    Col("red_flag_names", "list", False, "The same red flags by canonical name, one per kind ('no side effects' for 'zero side effects'): count and group by these."),
+    Col("red_flag_names", "list", False, "The same red flags by canonical name, one per kind ('no side effects' for 'zero side effects'): count and group by these.", fill=_red_flag_names_of_older_rows),
     Col("needs_citation", "bool", False, "Claim, not cited, and unhedged or red-flagged or vague authority."),
     Col("priority", "category", False, "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited); ordered, so sorting descending puts high first.", levels=tuple(reversed(PRIORITIES))),
     Col("reasons", "list", False, "Codes behind the priority: red_flag:<name>, vague_authority, unhedged, hedged, no_citation, cited."),
@@ -105,6 +132,13 @@ ARTICLES = (
     Col("n_claims", "int", False, "Sentences carrying at least one claim type."),
     Col("n_needs_citation", "int", False, "Claim sentences flagged as needing a citation."),
     Col("run_id", "str", False, "The run that last processed the article."),
+    Col("site", "str", True, "Registrable domain of the article's URL (`clinic.co.uk` for "
+        "`https://www.clinic.co.uk/blog/x`, by the Public Suffix List); null for local files.", fill=None),
+    Col("discovered_via", "str", False, "How the source was found: given (named on the command line or in an @FILE), "
+        "or by `--site` discovery: sitemap, feed or link.", fill="given"),
+    Col("fda_approval_claims", "list", False, "FDA approvals the page claims, one per treatment and use, from every "
+        "sentence (not only claim rows): 'ketamine for chronic pain', or 'ketamine' when no use is named "
+        "(sitereport/facts.py).", fill=[]),
 )
 
 RUNS = (
@@ -122,6 +156,8 @@ RUNS = (
     Col("model", "str", False, "spaCy pipeline name and version."),
     Col("rules_version", "str", False, "Hash of the rule files."),
     Col("package_version", "str", False, "Version of the claims package."),
+    Col("sites", "list", False, "The --site arguments of the run (home pages whose articles were discovered).",
+        fill=[]),
 )
 
 _ARROW = {
@@ -150,6 +186,11 @@ def pandas_dtype(col: Col):
         return pd.CategoricalDtype(list(col.levels), ordered=True)
     return _PANDAS[col.kind]
 
+# "counts": a name -> count mapping (an Arrow map, a dict in pandas), e.g. red flags by name.
+_ARROW["counts"] = pa_arrow.map_(pa_arrow.string(), pa_arrow.int64())
+_PANDAS["counts"] = "object"
+_PYTHON["counts"] = dict
+
 
 def record_type(name: str, cols: tuple[Col, ...]) -> type:
     """A frozen dataclass with one field per column, in contract order: the typed row that
@@ -175,6 +216,9 @@ def _is_record_list(value, names: tuple[str, ...]) -> bool:
         isinstance(v, dict) and tuple(v) == names and all(x is None or isinstance(x, str) for x in v.values())
         for v in value
     )
+def _is_counts(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in value.items())
 
 
 def _checks(col: Col, table: str) -> list[pa.Check]:
@@ -184,6 +228,13 @@ def _checks(col: Col, table: str) -> list[pa.Check]:
     if col.kind == "records":
         checks.append(pa.Check(lambda s, names=col.fields: s.map(lambda v: _is_record_list(v, names)),
                                element_wise=False, error=f"must be a list of {col.type_label}"))
+    if col.kind == "counts":
+        checks.append(pa.Check(lambda s: s.map(_is_counts), element_wise=False,
+                               error="must map names to counts of 0 or more"))
+    if table == "articles" and col.name == "discovered_via":
+        checks.append(pa.Check.isin(DISCOVERED_VIA))
+    if col.name.startswith("share_"):
+        checks.append(pa.Check.in_range(0.0, 1.0))
     if table == "articles" and col.name == "status":
         checks.append(pa.Check.isin(STATUSES))
     if col.name == "claim_types":
@@ -224,6 +275,37 @@ DUPLICATES = (
     Col("similarity", "float", False, "Jaccard similarity of their normalized 3-word runs (0.5 and up)."),
 )
 
+SITES = (
+    Col("site", "str", False, "Registrable domain (articles.site); local files belong to no site and are left out."),
+    Col("n_articles", "int", False, "Articles of the site in articles.parquet."),
+    Col("n_ok", "int", False, "Of those, read and tagged (status ok)."),
+    Col("n_failed", "int", False, "Of those, not read: status error or skipped (articles.parquet says why)."),
+    Col("n_claims", "int", False, "Claim sentences in the site's articles."),
+    Col("n_needs_citation", "int", False, "Claim sentences needing a citation."),
+    Col("share_needs_citation", "float", True, "n_needs_citation / n_claims; null without claims."),
+    Col("n_high_priority", "int", False, "Claim sentences of priority high."),
+    Col("share_cited", "float", True, "Claim sentences that are cited / n_claims; null without claims."),
+    Col("red_flags", "counts", False, "Red flags by canonical name (the tagger's `red_flag:<name>` reasons) -> "
+        "claim sentences carrying it."),
+    Col("n_harm_statements", "int", False, "SAFETY claim sentences that name a harm of the treatment: a trigger "
+        "naming a harm (side effects, risk, addiction, nausea, 'should not receive' ...) that is neither inside one of "
+        "the sentence's red-flag phrases nor negated or played down by a word just before it (no, not, without, "
+        "free of, fewer, less, lower, minimal ...), and not said only of a comparator (its clause, or the clause a "
+        "'which'/'that' clause hangs on, names opioids, NSAIDs, surgery or another comparator). Exact lists in "
+        "sitereport/facts.py."),
+    Col("states_harm", "bool", False, "n_harm_statements > 0: the site states some harm or risk, not only "
+        "reassurance."),
+    Col("says_non_addictive", "bool", False, "A claim sentence carries the red flag non-addictive or no risk of "
+        "addiction."),
+    Col("says_no_side_effects", "bool", False, "A claim sentence carries a no-side-effects red flag whose phrase "
+        "says none ('no', 'zero', 'without', 'free of', 'none', 'never'), not 'few' or 'minimal'."),
+    Col("claims_fda_approval", "bool", False, "Some article claims an FDA approval (articles.fda_approval_claims)."),
+    Col("fda_approval_claims", "list", False, "The FDA approvals claimed, over the site's articles, sorted."),
+    Col("fda_approval_misstated", "list", False, "Those claiming a use the FDA did not approve, for treatments "
+        "whose approved uses sitereport/fda_labels.json lists (ketamine: anesthesia; esketamine: depression, "
+        "i.e. treatment-resistant or with suicidal thoughts). 'ketamine for chronic pain' is one."),
+)
+
 #: Every table of a run folder by name: its columns and its pandera check (``unique`` names
 #: the key column whose values may not repeat).
 TABLES: dict[str, tuple[tuple[Col, ...], pa.DataFrameSchema]] = {
@@ -234,5 +316,6 @@ TABLES: dict[str, tuple[tuple[Col, ...], pa.DataFrameSchema]] = {
         ("runs", RUNS, "run_id"),
         ("clusters", CLUSTERS, "cluster_id"),
         ("duplicate_articles", DUPLICATES, None),
+        ("sites", SITES, "site"),
     )
 }

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from claims.fetch.cache import CacheEntry, RawCache, sha256_hex
@@ -22,9 +25,32 @@ from claims.fetch.transport import Reply, Transport, follow_redirects
 from claims.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Response headers never written to the cache: they identify the crawler's session, not the page.
 _PRIVATE_HEADERS = {"set-cookie"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A resource that is not an article page (a sitemap, a feed): the fetch record (its
+    ``text`` is None) and the raw body as received, which is None unless the record is ok."""
+
+    result: FetchResult
+    body: bytes | None
+    media_type: str | None
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One retrieval's outcome before it is decoded: the final URL, status, type and bytes."""
+
+    final_url: str
+    http_status: int
+    content_type: str | None
+    body: bytes
+    from_cache: bool
+    fetched_at: str
 
 
 class Fetcher:
@@ -33,11 +59,19 @@ class Fetcher:
     Thread-safe: one instance may be shared by many threads, and all of them share its
     connection pool, host limits and robots.txt cache. With ``refresh=True`` the cache is
     neither consulted nor trusted, but fresh pages are still written to it.
+
+    ``fresh_since`` (an ISO-8601 time) makes cached copies fetched at or after that time
+    count as current: they are served without asking the server again. A run passes its
+    start time, so a page that discovery fetched is not requested a second time when the
+    run reads it (``refresh`` does not apply to them: they were fetched by this run).
     """
 
-    def __init__(self, settings: Settings, cache_dir: Path | None = None, refresh: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, cache_dir: Path | None = None, refresh: bool = False, fresh_since: str | None = None
+    ) -> None:
         self.settings = settings
         self.refresh = refresh
+        self._fresh_since = datetime.fromisoformat(fresh_since) if fresh_since else None
         self.cache = RawCache(Path(cache_dir) if cache_dir is not None else Path(settings.cache_dir))
         self._gate = HostGate(settings.host_concurrency, settings.host_delay)
         self._transport = Transport(settings, self._gate)
@@ -63,15 +97,33 @@ class Fetcher:
         """
         return self._robots.sitemaps(url)
 
+    def refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids fetching ``url`` (the reason a skipped fetch would give), or
+        None when it may be fetched; lets a crawler drop a URL without spending a request."""
+        if not self.settings.obey_robots:
+            return None
+        try:
+            self._robots.check(url)
+        except FetchProblem as problem:
+            return problem.reason
+        return None
+
     def fetch(self, url: str) -> FetchResult:
         """Fetch one URL; every failure is returned as a result with status error/skipped."""
-        try:
-            return self._fetch(url)
-        except FetchProblem as problem:
-            return problem.as_result(source=url, url=None)
-        except Exception as exc:  # a bug or an oddity we did not foresee costs one page, not the run
-            log.exception("unexpected failure fetching %r", url)
-            return FetchResult(source=url, status="error", error=f"unexpected {type(exc).__name__}: {exc}")
+        return _guarded(url, lambda: self._fetch(url))
+
+    def download(self, url: str, max_bytes: int) -> Download:
+        """Fetch a resource of any media type (a sitemap, a feed) up to ``max_bytes``, through
+        the same robots.txt check, host limits, retries and raw cache as a page. A failure is
+        a Download whose result says why (its body is None)."""
+        raw = _guarded(url, lambda: self._retrieve(url, None, max_bytes))
+        if isinstance(raw, FetchResult):
+            return Download(raw, None, None)
+        media_type = parse_content_type(raw.content_type)[0]
+        result = FetchResult(source=url, status="ok", url=raw.final_url, http_status=raw.http_status,
+                             content_type=media_type, content_sha256=sha256_hex(raw.body), from_cache=raw.from_cache,
+                             fetched_at=raw.fetched_at)
+        return Download(result, raw.body, media_type)
 
     def fetch_many(self, urls: Iterable[str]) -> Iterator[FetchResult]:
         """Fetch concurrently; results are yielded as they finish (match them by ``source``).
@@ -110,24 +162,48 @@ class Fetcher:
                     future.cancel()
 
     def _fetch(self, url: str) -> FetchResult:
+        raw = self._retrieve(url, ACCEPTED_TYPES, self.settings.max_bytes, check=_page_kind)
+        return self._page(url, raw)
+
+    def _retrieve(
+        self,
+        url: str,
+        accept_types: Collection[str] | None,
+        max_bytes: int,
+        check: Callable[[str | None, bytes, int], object] | None = None,
+    ) -> _Raw:
+        """The body at ``url``: from the cache when it was fetched since ``fresh_since`` or
+        the server answers 304, else downloaded and cached (under its final URL too: a page
+        reached through a redirect is also the page at its final address). ``check(content
+        type, body, status)`` may refuse a downloaded body before it is cached."""
         _require_http(url, "not an http(s) URL")
+        if self._fresh_since is not None:
+            fresh = self.cache.lookup(url)
+            if fresh is not None and _fetched_since(fresh, self._fresh_since):
+                raw = self.cache.body(fresh)
+                if raw is not None:
+                    return _Raw(fresh.final_url, fresh.http_status, fresh.header("Content-Type"), raw, True,
+                                fresh.fetched_at)
         cached = None if self.refresh else self.cache.lookup(url)
-        reply = self._follow(url, cached)
+        reply = self._follow(url, cached, accept_types, max_bytes)
         if reply.status == 304 and cached is not None:
             raw = self.cache.body(cached)
             if raw is not None:
                 cached.fetched_at = utc_now()
                 self._remember(cached)
-                return self._page(url, cached.final_url, 304, cached.header("Content-Type"), raw, from_cache=True)
-            reply = self._follow(url, None)  # the cached body is gone: ask for the full page
+                return _Raw(cached.final_url, 304, cached.header("Content-Type"), raw, True, cached.fetched_at)
+            reply = self._follow(url, None, accept_types, max_bytes)  # the cached body is gone: ask again
         if reply.body is None:
             raise FetchProblem("error", f"HTTP {reply.status}", reply.status)
-        result = self._page(url, reply.url, reply.status, reply.headers.get("Content-Type"), reply.body)
+        content_type = reply.headers.get("Content-Type")
+        if check is not None:
+            check(content_type, reply.body, reply.status)
         headers = {k: v for k, v in reply.headers.items() if k.lower() not in _PRIVATE_HEADERS}
-        self._remember(
-            CacheEntry(url, reply.url, reply.status, headers, result.fetched_at, result.content_sha256), reply.body
-        )
-        return result
+        entry = CacheEntry(url, reply.url, reply.status, headers, utc_now(), sha256_hex(reply.body))
+        self._remember(entry, reply.body)
+        if reply.url != url:
+            self._remember(replace(entry, url=reply.url))
+        return _Raw(reply.url, reply.status, content_type, reply.body, False, entry.fetched_at)
 
     def _remember(self, entry: CacheEntry, raw: bytes | None = None) -> None:
         """Write to the cache; a failure costs only future savings, never the page in hand."""
@@ -139,7 +215,9 @@ class Fetcher:
         except OSError:
             log.warning("could not write %s to the raw cache under %s", entry.url, self.cache.root, exc_info=True)
 
-    def _follow(self, url: str, cached: CacheEntry | None) -> Reply:
+    def _follow(
+        self, url: str, cached: CacheEntry | None, accept_types: Collection[str] | None, max_bytes: int
+    ) -> Reply:
         """Request ``url`` through its redirects; the hop that reached the cached page last
         time carries that page's validators so the server may answer 304."""
 
@@ -149,35 +227,56 @@ class Fetcher:
             if self.settings.obey_robots:
                 self._robots.check(current)
             validators = cached.validators() if cached is not None and current == cached.final_url else None
-            return self._transport.get(
-                current, validators, accept_types=ACCEPTED_TYPES, max_bytes=self.settings.max_bytes
-            )
+            return self._transport.get(current, validators, accept_types=accept_types, max_bytes=max_bytes)
 
         return follow_redirects(url, self.settings.max_redirects, hop)
 
     @staticmethod
-    def _page(
-        source: str, final_url: str, http_status: int, content_type: str | None, raw: bytes, from_cache: bool = False
-    ) -> FetchResult:
-        media_type, charset = parse_content_type(content_type)
-        if media_type is None:
-            kind = "text/html" if looks_like_html(raw) else None
-            if kind is None:
-                raise FetchProblem("skipped", "no content-type and body does not look like HTML", http_status)
-        else:
-            kind = ACCEPTED_TYPES.get(media_type)
-            if kind is None:
-                raise FetchProblem("skipped", f"content-type {media_type} not accepted", http_status)
+    def _page(source: str, raw: _Raw) -> FetchResult:
+        kind, charset = _page_kind(raw.content_type, raw.body, raw.http_status)
         return FetchResult(
             source=source,
             status="ok",
-            url=final_url,
-            http_status=http_status,
+            url=raw.final_url,
+            http_status=raw.http_status,
             content_type=kind,
-            text=decode_text(raw, charset, html=kind == "text/html"),
-            content_sha256=sha256_hex(raw),
-            from_cache=from_cache,
+            text=decode_text(raw.body, charset, html=kind == "text/html"),
+            content_sha256=sha256_hex(raw.body),
+            fetched_at=raw.fetched_at,
+            from_cache=raw.from_cache,
         )
+
+
+def _guarded(url: str, work: Callable[[], T]) -> T | FetchResult:
+    """``work()``, or the failure as a result: a bad page never raises into a run."""
+    try:
+        return work()
+    except FetchProblem as problem:
+        return problem.as_result(source=url, url=None)
+    except Exception as exc:  # a bug or an oddity we did not foresee costs one page, not the run
+        log.exception("unexpected failure fetching %r", url)
+        return FetchResult(source=url, status="error", error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _page_kind(content_type: str | None, raw: bytes, http_status: int) -> tuple[str, str | None]:
+    """The page's kind (``text/html`` or ``text/plain``) and charset; a body that is neither
+    raises a "skipped" FetchProblem."""
+    media_type, charset = parse_content_type(content_type)
+    if media_type is None:
+        if not looks_like_html(raw):
+            raise FetchProblem("skipped", "no content-type and body does not look like HTML", http_status)
+        return "text/html", charset
+    kind = ACCEPTED_TYPES.get(media_type)
+    if kind is None:
+        raise FetchProblem("skipped", f"content-type {media_type} not accepted", http_status)
+    return kind, charset
+
+
+def _fetched_since(entry: CacheEntry, since: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(entry.fetched_at) >= since
+    except (TypeError, ValueError):  # a hand-edited or foreign entry is simply not fresh
+        return False
 
 
 def _require_http(url: str, reason: str) -> None:

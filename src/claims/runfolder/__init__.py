@@ -27,7 +27,3 @@ def data_dictionary() -> str:
         parts += [f"| `{c.name}` | {c.type_label} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in columns(table)]
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
-
-
-if __name__ == "__main__":
-    print(data_dictionary(), end="")

@@ -41,6 +41,7 @@ from claims.dataset.schema import empty_frame
 from claims.runfolder.layout import CLAIMS_CSV, TABLE_FILES, TEXTS_DIR
 from claims.runfolder.parts import RunParts
 from claims.runfolder.records import ArticleText
+from claims.sitereport import CLAIM_COLUMNS, fill_sites, site_table
 from claims.spreadsheet import csv_frame
 
 #: Claim rows converted to pandas and validated at a time while writing: bounds the final
@@ -57,15 +58,19 @@ class RunInfo:
     append: bool
     model: str
     rules_version: str
+    #: The --site arguments, when the run discovered sites' articles.
+    sites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Committed:
-    """What a commit reports: the run's counts (as in runs.parquet) and this run's own rows."""
+    """What a commit reports: the run's counts (as in runs.parquet), this run's own rows, and
+    the new generation's per-site table (every site of the dataset, not only this run's)."""
 
     counts: dict
     articles: pd.DataFrame
     claims: pa.Table
+    sites: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def build_generation(staging: Path, previous: Generation | None, parts: RunParts
     nothing_new = bool(len(articles)) and not (articles["status"] == "ok").any()
     if previous is not None and (run.append or nothing_new):
         all_articles, all_claims, kept_from_before = _merge_previous(previous, articles, claims)
-    all_articles = all_articles.sort_values("source", kind="stable", ignore_index=True)
+    all_articles = fill_sites(all_articles).sort_values("source", kind="stable", ignore_index=True)
     _require_unique_claim_ids(all_claims)
     previous_clusters = _previous_clusters(previous) if run.append else None
     if all_claims.num_rows:
@@ -125,6 +130,8 @@ def build_generation(staging: Path, previous: Generation | None, parts: RunParts
     _write_table(staging, "clusters", clusters)
     pairs = near_duplicate_articles(texts) if len(texts) > 1 else empty_frame(columns("duplicate_articles"))
     _write_table(staging, "duplicate_articles", pairs)
+    sites = site_table(all_articles, all_claims.select(list(CLAIM_COLUMNS)).to_pandas())
+    _write_table(staging, "sites", sites)
     status = articles["status"].value_counts()
     counts = {
         "n_articles": len(articles),
@@ -135,7 +142,7 @@ def build_generation(staging: Path, previous: Generation | None, parts: RunParts
         "n_needs_citation": int(pc.sum(claims["needs_citation"]).as_py() or 0),
     }
     _write_runs(staging, previous, run, counts)
-    return Committed(counts, articles, claims)
+    return Committed(counts, articles, claims, sites)
 
 
 def _write_table(staging: Path, table: str, frame: pd.DataFrame) -> None:
@@ -228,6 +235,7 @@ def _write_runs(staging: Path, previous: Generation | None, run: RunInfo, counts
         "sources": list(run.sources),
         "append": run.append,
         **counts,
+        "sites": list(run.sites),
         "model": run.model,
         "rules_version": run.rules_version,
         "package_version": __version__,

@@ -9,7 +9,7 @@ switches every table at once by replacing one link.
     DIR/
       current -> gen-000004          the committed dataset
       gen-000004/                    claims.parquet, claims.csv, articles.parquet, runs.parquet,
-                                     clusters.parquet, duplicate_articles.parquet,
+                                     clusters.parquet, duplicate_articles.parquet, sites.parquet,
                                      texts/<article_id>.json
       gen-000003/                    the one before (kept for readers still on it)
       claims.parquet -> current/claims.parquet   (one link per table, and texts)
@@ -27,6 +27,7 @@ TABLE_FILES: dict[str, str] = {
     "runs": "runs.parquet",
     "clusters": "clusters.parquet",
     "duplicate_articles": "duplicate_articles.parquet",
+    "sites": "sites.parquet",
 }
 #: The claims table again as CSV (lists joined by "; ", formula-like cells defused).
 CLAIMS_CSV = "claims.csv"
@@ -57,6 +58,8 @@ DESCRIPTIONS: dict[str, str] = {
     "runs": "one row per run",
     "clusters": "one row per group of sentences making the same claim",
     "duplicate_articles": "one row per pair of articles copied from one another, whole",
+    "sites": "one row per site (registrable domain) of the dataset's web articles: what it claims, and how "
+             "(`claims report DIR` prints it)",
 }
 
 

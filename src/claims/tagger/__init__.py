@@ -14,11 +14,14 @@ import spacy
 from spacy.util import get_model_meta, get_package_path, is_package
 
 from claims.document import Sentence
+from claims.model.classifier import ClaimClassifier, classifier_version
+from claims.model.inputs import model_input
+from claims.sentences.casing import as_read
 from claims.settings import Settings
 from claims.tagger import hyphens as _hyphens  # noqa: F401  (registers "merge_hyphenated")
 from claims.tagger import matcher as _matcher  # noqa: F401  (registers the "claims_rules" factory)
 from claims.tagger.decide import Tag, decide
-from claims.tagger.rules import RuleSet, load_rules
+from claims.tagger.ruleset import RuleSet, load_rules
 
 __all__ = ["Tag", "Tagger", "model_label"]
 
@@ -31,21 +34,30 @@ GROUP_BATCHES = 4
 _WORDY = re.compile(r"[A-Za-z]{3,}")
 
 
+#: Who may decide a sentence's claim types (``Settings.tagger``).
+MODES = ("rules", "model", "hybrid")
+
+
 class Tagger:
     def __init__(self, settings: Settings | None = None):
         settings = settings or Settings()
+        if settings.tagger not in MODES:
+            raise ValueError(f"unknown tagger {settings.tagger!r} (choose from {', '.join(MODES)})")
         self.settings = settings
         self.rules: RuleSet = load_rules(settings.rules_dir)
         self.nlp = spacy.load(settings.model, exclude=list(EXCLUDED_COMPONENTS))
         self.nlp.add_pipe("merge_hyphenated")
-        self.nlp.add_pipe("claims_rules", config={"rules_dir": settings.rules_dir})
+        self.nlp.add_pipe("claims_rules").set_rules(self.rules)
+        self.classifier = ClaimClassifier(settings.classifier) if settings.tagger != "rules" else None
         self._by_id = self.rules.by_id()
         # spaCy pipelines are not documented as thread-safe; tasks in threads take turns.
         self._lock = threading.Lock()
 
     @property
     def model(self) -> str:
-        return f"{self.settings.model}-{self.nlp.meta.get('version', '?')}"
+        """The language model's name and version, and the classifier's when it decides."""
+        name = f"{self.settings.model}-{self.nlp.meta.get('version', '?')}"
+        return f"{name}+{self.classifier.version}" if self.classifier is not None else name
 
     @property
     def rules_version(self) -> str:
@@ -77,25 +89,30 @@ class Tagger:
         return self.tag_sentences([Sentence(0, len(t), t, i, k) for i, (t, k) in enumerate(zip(texts, kinds))])
 
     def _tag_group(self, group: list[tuple[Sequence[Sentence], str | None]]) -> Iterator[list[Tag]]:
-        texts = [_sentence_case(s.text) if s.block_kind in ("heading", "title") else s.text
-                 for sentences, _ in group for s in sentences]
+        texts = [as_read(s) for sentences, _ in group for s in sentences]
         if not texts:
             yield from ([] for _ in group)
             return
         with self._lock:
             docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size))
+            types = (self.classifier.types([model_input(s) for sentences, _ in group for s in sentences],
+                                           self.settings.batch_size, hybrid=self.settings.tagger == "hybrid")
+                     if self.classifier is not None else None)
         start = 0
         for sentences, url in group:
-            yield self._decide_article(sentences, docs[start : start + len(sentences)], url)
-            start += len(sentences)
+            end = start + len(sentences)
+            yield self._decide_article(sentences, docs[start:end], url, types[start:end] if types else None)
+            start = end
 
-    def _decide_article(self, sentences: Sequence[Sentence], docs: list, article_url: str | None) -> list[Tag]:
-        """Decide each sentence in reading order ("it" may refer to the sentence before), then
+    def _decide_article(
+        self, sentences: Sequence[Sentence], docs: list, article_url: str | None,
+        model_types: list[frozenset[str]] | None = None,
+    ) -> list[Tag]:
+        """Decide each sentence in reading order (a treatment named earlier makes it the topic), then
         let a bare closing reference cite its sentence and a list's intro carry its claims."""
         tags: list[Tag] = []
         topic = False
         for i, (sentence, doc) in enumerate(zip(sentences, docs)):
-            before = sentences[i - 1] if i else None
             tag = decide(
                 doc,
                 self._by_id,
@@ -103,10 +120,9 @@ class Tagger:
                 links=tuple(link.href for link in sentence.links),
                 article_url=article_url,
                 prior_topic=topic,
-                # a list continues the paragraph that introduces it
-                same_block=before is not None
-                and (sentence.block_index == before.block_index or sentence.block_kind == "list_item"),
                 text=sentence.text,
+                model_types=model_types[i] if model_types is not None else None,
+                rules_decide=self.settings.tagger != "model",
             )
             topic = tag.topic
             tags.append(tag)
@@ -120,13 +136,14 @@ class Tagger:
 
 
 def model_label(settings: Settings) -> str:
-    """``Tagger(settings).model`` without loading the model: read from its meta.json."""
+    """``Tagger(settings).model`` without loading any model: read from their meta.json."""
     try:
         where = get_package_path(settings.model) if is_package(settings.model) else settings.model
         version = get_model_meta(where).get("version", "?")
     except (OSError, ValueError):
         version = "?"
-    return f"{settings.model}-{version}"
+    name = f"{settings.model}-{version}"
+    return f"{name}+{classifier_version(settings.classifier)}" if settings.tagger != "rules" else name
 
 
 def _lift_list_claims(sentences: Sequence[Sentence], tags: list[Tag]) -> None:
@@ -141,22 +158,6 @@ def _lift_list_claims(sentences: Sequence[Sentence], tags: list[Tag]) -> None:
             items += tags[later].unasserted
         if items:
             tags[i].add_claims(items)
-
-
-def _sentence_case(text: str) -> str:
-    """'Nerve Blocks Relieve Pain' -> 'Nerve blocks relieve pain' (same length).
-
-    The tagger reads Title Case words as proper nouns, so a heading's verbs would escape the
-    rules. Acronyms (TMS, CRPS) and the first word keep their case.
-    """
-    words = re.findall(r"[A-Za-z][\w'’-]*", text)
-    if len(words) < 2 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
-        return text
-    def lower(match: re.Match) -> str:
-        word = match.group(0)
-        keep = match.start() == 0 or word.isupper() or len(word.lower()) != len(word)
-        return word if keep else word.lower()
-    return re.sub(r"[A-Za-z][\w'’-]*", lower, text)
 
 
 def _only_reference(text: str, tag: Tag) -> bool:

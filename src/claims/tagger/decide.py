@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from spacy.tokens import Doc, Span
 
 from claims.tagger.matcher import SPANS_KEY
-from claims.tagger.rules import Rule
+from claims.tagger.ruleset import Rule
 
 CLAIM_LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
 #: Block kinds that usually name a topic rather than assert something.
@@ -42,10 +42,12 @@ class Tag:
     #: Claim words in a list item too bare to assert anything ("nausea and dizziness"): the
     #: line introducing the list carries them (GUIDE.md). (label, phrase, rule id) triples.
     unasserted: list[tuple[str, str, str]] = field(default_factory=list)
-    #: The sentence is about an intervention: it names one, follows one that did in the same
-    #: paragraph, or refers back ("it", "this") to one that did. Claims that need context
-    #: require it.
+    #: The sentence is about an intervention: it names one, or an earlier sentence of the
+    #: article did. Claims that need context require it.
     topic: bool = False
+    #: Which side found each claim type: "rules", "model" or both (reason codes
+    #: "rules:<TYPE>" and "model:<TYPE>").
+    decided_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_claim(self) -> bool:
@@ -71,6 +73,8 @@ class Tag:
 
     def add_claims(self, found: list[tuple[str, str, str]]) -> None:
         labels = {label for label, _, _ in found} | set(self.claim_types)
+        for label in labels - set(self.claim_types):
+            self.decided_by[label] = ("rules",)
         self.claim_types = [lab for lab in CLAIM_LABELS if lab in labels]
         self.triggers = list(dict.fromkeys(self.triggers + [text for _, text, _ in found]))
         self.rule_ids = list(dict.fromkeys(self.rule_ids + [rid for _, _, rid in found]))
@@ -83,9 +87,10 @@ class Tag:
             self.needs_citation, self.priority = False, None
             return
         flags = [f"red_flag:{name}" for name in dict.fromkeys(self.red_flag_codes)]
+        found_by = [f"{side}:{label}" for label in self.claim_types for side in self.decided_by.get(label, ("rules",))]
         if self.cited:
             self.needs_citation, self.priority = False, "low"
-            self.reasons = ["cited"]
+            self.reasons = ["cited", *found_by]
             return
         self.needs_citation = (not self.hedged) or bool(flags) or self.vague_authority
         self.reasons = flags + (["vague_authority"] if self.vague_authority else [])
@@ -98,6 +103,7 @@ class Tag:
             self.priority = "medium"
         else:
             self.priority = "low"
+        self.reasons += found_by
 
 
 def decide(
@@ -108,13 +114,21 @@ def decide(
     links: tuple[str, ...] = (),
     article_url: str | None = None,
     prior_topic: bool = False,
-    same_block: bool = False,
     text: str | None = None,
+    model_types: frozenset[str] | None = None,
+    rules_decide: bool = True,
 ) -> Tag:
     """Decide one sentence's tags from its rule matches.
 
     ``text`` is the sentence as written, which ``doc`` may have been made from a re-cased
     copy of (Title Case headings, same length); reported phrases are taken from it.
+
+    ``model_types``: the claim types the classifier gave the sentence, when one runs. With
+    ``rules_decide`` (hybrid) a type either side finds is claimed; without (model alone) the
+    classifier's types are, plus the rules' where the sentence has a red flag. Either way the
+    rules supply the triggers (for a type only the classifier found: the words of that type
+    the rules matched anywhere in the sentence), hedges, citations and red flags. A question
+    claims nothing, whoever decides.
     """
     text = doc.text if text is None else text
 
@@ -144,10 +158,9 @@ def decide(
     tag.cited = bool(tag.citations)
     tag.rule_ids += [s.id_ for s in red + vague]
 
-    # The paragraph keeps its subject; across paragraphs only "it", "this therapy" carry it.
-    tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or (
-        prior_topic and (same_block or bool(by_label.get("ANAPHOR")))
-    )
+    # Once the article has named a treatment it is about one: later sentences ("Side effects
+    # are rare") need not name it again.
+    tag.topic = bool(by_label.get("INTERVENTION") or by_label.get("TREATMENT_REF")) or prior_topic
     names = by_label.get("INTERVENTION", ())
     candidates = [
         span
@@ -162,7 +175,19 @@ def decide(
     triggers = _outside_calls_to_action(candidates, by_label.get("NON_CLAIM", ()), clauses) if asserts else []
     if block_kind == "list_item" and not asserts:
         tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
-    tag.claim_types = [lab for lab in CLAIM_LABELS if any(s.label_ == lab for s in triggers)]
+    found = {s.label_ for s in triggers} if rules_decide or (model_types is not None and red) else set()
+    model_found = set(model_types or ()) if not _is_question(text) else set()
+    if model_types is not None:
+        model_only = model_found - found
+        triggers = [t for t in triggers if t.label_ in found | model_found] + [
+            span for label in sorted(model_only) for span in by_label.get(label, ())
+            if not any(n.start <= span.start and span.end <= n.end for n in names)
+        ]
+    tag.decided_by = {
+        lab: tuple(side for side, types in (("rules", found), ("model", model_found)) if lab in types)
+        for lab in CLAIM_LABELS if lab in found | model_found
+    }
+    tag.claim_types = list(tag.decided_by)
     tag.triggers = list(dict.fromkeys(said(s) for s in triggers))
     tag.rule_ids += [s.id_ for s in triggers]
     tag.rule_ids = list(dict.fromkeys(tag.rule_ids))
@@ -181,13 +206,17 @@ def decide(
     return tag
 
 
+def _is_question(text: str) -> bool:
+    return text.rstrip().rstrip("\"'”’)").endswith("?")
+
+
 def _asserts(doc: Doc, text: str, block_kind: str) -> bool:
     """Questions and verbless headings or list items assert nothing.
 
     A topical heading ("Safety and Side Effects") names what follows; one with a finite or
     imperative verb ("TMS Works When Nothing Else Has") makes a claim like any sentence.
     """
-    if text.rstrip().rstrip("\"'”’)").endswith("?"):
+    if _is_question(text):
         return False
     if block_kind in NON_ASSERTIVE_BLOCKS or block_kind == "list_item":
         words = [t for t in doc if t.is_alpha]

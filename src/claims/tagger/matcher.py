@@ -7,8 +7,10 @@ label as span label and the rule id as ``span.id_``.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
@@ -16,7 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from claims.tagger.rules import RuleError, RuleSet, load_rules
+from claims.tagger.ruleset import RuleError, RuleSet, _parse
 
 SPANS_KEY = "claims"
 #: Token-pattern quantifiers spaCy accepts, as (fewest, most) repetitions; None = unbounded.
@@ -58,7 +60,13 @@ class RuleMatcher:
     finds (``tests/tagger/test_rules_loading.py`` checks that on every example).
     """
 
-    def __init__(self, nlp: Language, rules: RuleSet):
+    def __init__(self, nlp: Language, rules: RuleSet | None = None):
+        self.nlp = nlp
+        self.set_rules(rules or RuleSet(rules=(), version="none"))
+
+    def set_rules(self, rules: RuleSet) -> None:
+        """Compile ``rules`` (parsed once by the caller) into this component's matchers."""
+        nlp = self.nlp
         self.rules = rules
         self.always = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -179,6 +187,22 @@ class RuleMatcher:
         after, before = veto
         return not after.isdisjoint(lowers[max(0, start - 2) : start]) or (end < len(lowers) and lowers[end] in before)
 
+    def to_disk(self, path, exclude=()) -> None:
+        """Save the rules with the pipeline (``nlp.to_disk``), as spaCy's SpanRuler does:
+        one JSONL line per rule, lexicons expanded, and the rule set's version."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [json.dumps(rule.to_json(), ensure_ascii=False) for rule in self.rules.rules]
+        (folder / RULES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / VERSION_FILE).write_text(self.rules.version, encoding="utf-8")
+
+    def from_disk(self, path, exclude=()) -> "RuleMatcher":
+        folder = Path(path)
+        rules = [_parse(json.loads(line), f"{folder / RULES_FILE}:{n}", {})
+                 for n, line in enumerate((folder / RULES_FILE).read_text(encoding="utf-8").splitlines(), 1) if line]
+        self.set_rules(RuleSet(tuple(rules), (folder / VERSION_FILE).read_text(encoding="utf-8").strip()))
+        return self
+
 
 def _gate(vocab: Vocab, pattern: list[dict]) -> _Gate | None:
     """Where ``pattern`` can match (see ``_Gate``), or None if no token of it has a fixed
@@ -234,6 +258,12 @@ def _range(op: str) -> tuple[int, int | None]:
     return fewest, most
 
 
-@Language.factory("claims_rules", default_config={"rules_dir": None})
-def make_rule_matcher(nlp: Language, name: str, rules_dir: str | None) -> RuleMatcher:
-    return RuleMatcher(nlp, load_rules(rules_dir))
+#: What ``to_disk`` writes in the component's folder.
+RULES_FILE, VERSION_FILE = "rules.jsonl", "version.txt"
+
+
+@Language.factory("claims_rules")
+def make_rule_matcher(nlp: Language, name: str) -> RuleMatcher:
+    """An empty rule component: give it a parsed rule set with ``set_rules`` (rules are
+    parsed once, by ``ruleset.load_rules``), or load saved ones with ``from_disk``."""
+    return RuleMatcher(nlp)
