@@ -6,19 +6,22 @@ import article_row, claim_row, commit_run``.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
-
-BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0}
+BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0, "records": [], "counts": {},
+         "datetime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
 
 
 def blank(col):
     """A column's value in a row that says nothing: its fill for files written before it
-    existed, else null or an empty value."""
+    existed (when that is a value), else null or an empty value (a category's lowest)."""
     from claims.dataset.schema import REQUIRED
 
-    if col.fill is not REQUIRED:
+    if col.fill is not REQUIRED and not callable(col.fill):
         return col.fill
-    return None if col.nullable else BLANK[col.kind]
+    if col.nullable:
+        return None
+    return col.levels[0] if col.kind == "category" else BLANK[col.kind]
 
 
 def article_row(source: str, **fields):

@@ -38,8 +38,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="claims", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command")
+    from claims import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="claims", description="Find the efficacy, safety and mechanism claims in health-clinic web articles "
+                                   "and flag those that need a citation.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the version of claims and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     run = sub.add_parser("run", help="tag sources and write the dataset (a Prefect flow)")
     run.add_argument("sources", nargs="*", metavar="SOURCE",
@@ -85,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.set_defaults(handler=_report)
 
     ext = sub.add_parser("extract", help="print the main text of one source (blocks separated by blank lines)")
-    ext.add_argument("source", metavar="SOURCE")
+    ext.add_argument("source", metavar="SOURCE", help="http(s) URL or .html/.htm/.txt file")
     ext.set_defaults(handler=_extract)
 
     sen = sub.add_parser("sentences", help="split text into sentences, one JSON object per line")
@@ -122,8 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.set_defaults(handler=_train)
 
     rev = sub.add_parser("review", help="open the review app on a run's output (binds 127.0.0.1)")
-    rev.add_argument("dir", nargs="?", default="data/processed")
-    rev.add_argument("--port", type=int, default=None)
+    rev.add_argument("dir", nargs="?", default="data/processed", metavar="DIR",
+                     help="the run's output folder (default: data/processed)")
+    rev.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
     rev.set_defaults(handler=_review)
 
     srv = sub.add_parser("server", help="start, check or stop a local Prefect server that runs reuse",

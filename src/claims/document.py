@@ -32,6 +32,19 @@ class Block:
     links: tuple[Link, ...] = ()
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the page's reference list ("1. Smith J. ... doi:10.1000/xyz")."""
+
+    text: str
+    #: Its number in the list (what "[3]" or "(3)" points to), when it has one.
+    number: int | None = None
+    #: Its ``id`` on the page (what ``<a href="#ref-3">`` points to), when it has one.
+    anchor: str | None = None
+    #: The entry's own links, absolute.
+    links: tuple[str, ...] = ()
+
+
 @dataclass
 class Document:
     """The main text of one article, with its block structure and page metadata."""
@@ -43,6 +56,8 @@ class Document:
     published: str | None = None
     #: What had to be done to read the page (markup flattened ...), for the article's row.
     notes: list[str] = field(default_factory=list)
+    #: The page's reference list, wherever on the page it is (extracted or not).
+    references: tuple[Reference, ...] = ()
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]

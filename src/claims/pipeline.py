@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from claims.citations import resolve
 from claims.dataset import article_id, claim_id
 from claims.discover import GIVEN
-from claims.document import Sentence
+from claims.document import Reference, Sentence
 from claims.domains import site_of_url
 from claims.extract import extract
 from claims.fetch import Fetcher, FetchResult, read_file
@@ -173,8 +174,9 @@ def _failed(fetched: FetchResult, result: ArticleResult, exc: Exception) -> None
 def _add_claims(
     fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tags: list[Tag], tagger: Tagger, run_id: str
 ) -> None:
+    references = result.text.references if result.text is not None else ()
     result.claims = [
-        claim_row(fetched, result.article, i, sentence, tag, tagger, run_id)
+        claim_row(fetched, result.article, i, sentence, tag, tagger, run_id, references)
         for i, (sentence, tag) in enumerate(zip(sentences, tags))
         if tag.is_claim
     ]
@@ -196,10 +198,15 @@ _TAG_FIELDS = tuple(f.name for f in fields(ClaimRow) if f.name in _TAG_ATTRIBUTE
 
 
 def claim_row(
-    fetched: FetchResult, article: ArticleRow, index: int, sentence: Sentence, tag: Tag, tagger: Tagger, run_id: str
+    fetched: FetchResult, article: ArticleRow, index: int, sentence: Sentence, tag: Tag, tagger: Tagger, run_id: str,
+    references: tuple[Reference, ...] = (),
 ) -> ClaimRow:
+    """The dataset row of one claim sentence: the tagger's fields, where the sentence is, and
+    its citations resolved against the page's reference list (``references``)."""
     return ClaimRow(
         **{name: getattr(tag, name) for name in _TAG_FIELDS},
+        red_flag_names=list(dict.fromkeys(tag.red_flag_codes)),
+        references=resolve(tag.citations, references, fetched.url, _marker_links(sentence)),
         claim_id=claim_id(fetched.source, index, sentence.text),
         article_id=article.article_id,
         source=fetched.source,
@@ -217,6 +224,12 @@ def claim_row(
     )
 
 
+def _marker_links(sentence: Sentence) -> list[tuple[str, str]]:
+    """(anchor text, href) of the sentence's links that lie inside it."""
+    return [(sentence.text[link.start - sentence.start : link.end - sentence.start], link.href)
+            for link in sentence.links if sentence.start <= link.start and link.end <= sentence.end]
+
+
 def article_row(fetched: FetchResult, run_id: str, via: str = GIVEN) -> ArticleRow:
     """The articles row of one source before analysis (also used for chunks that failed)."""
     return ArticleRow(
@@ -226,7 +239,7 @@ def article_row(fetched: FetchResult, run_id: str, via: str = GIVEN) -> ArticleR
         status=fetched.status,
         error=fetched.error,
         title=None,
-        fetched_at=fetched.fetched_at,
+        fetched_at=_utc(fetched.fetched_at),
         content_sha256=fetched.content_sha256,
         n_sentences=0,
         n_claims=0,
@@ -236,6 +249,16 @@ def article_row(fetched: FetchResult, run_id: str, via: str = GIVEN) -> ArticleR
         discovered_via=via,
         fda_approval_claims=[],
     )
+
+
+def _utc(stamp: str | None) -> datetime | None:
+    """An ISO-8601 time as an aware datetime (UTC when it names no zone); None if absent or
+    unreadable, as a time from an old cache entry may be."""
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def now_iso() -> str:

@@ -26,7 +26,7 @@ TOP_CLAIMS = 50
 def summary_markdown(articles: pd.DataFrame, claims: pa.Table, run: RunInfo) -> str:
     """Counts by claim type, the most frequent red flags and every article that failed."""
     types = _label_counts(claims["claim_types"])
-    flags = _label_counts(claims["red_flags"])
+    flags = _label_counts(claims["red_flag_names"])
     failed = articles[articles["status"] != "ok"].fillna({"error": ""})
     n_flagged = int(pc.sum(claims["needs_citation"]).as_py() or 0)
     lines = [
@@ -49,10 +49,10 @@ def summary_markdown(articles: pd.DataFrame, claims: pa.Table, run: RunInfo) -> 
 def top_claims(claims: pa.Table, limit: int = TOP_CLAIMS) -> list[dict]:
     """The claims needing a citation, highest priority first, as table-artifact rows."""
     flagged = claims.filter(claims["needs_citation"]).select(["priority", "source", "sentence", "reasons"]).to_pandas()
-    rank = flagged["priority"].map({p: i for i, p in enumerate(PRIORITIES)})
+    rank = flagged["priority"].astype(str).map({p: i for i, p in enumerate(PRIORITIES)})
     top = flagged.assign(rank=rank).sort_values(["rank", "source"], kind="stable").head(limit)
     return [
-        {"priority": r.priority, "source": r.source, "sentence": r.sentence, "reasons": "; ".join(r.reasons)}
+        {"priority": str(r.priority), "source": r.source, "sentence": r.sentence, "reasons": "; ".join(r.reasons)}
         for r in top.itertuples()
     ]
 

@@ -4,7 +4,8 @@ Scraped pages are hostile input: a cell starting with ``=``, ``+``, ``-``, ``@``
 carriage return is run as a formula by Excel, LibreOffice and Google Sheets
 (``=HYPERLINK("http://evil.example", "Open")``). Every CSV the project writes is written by
 ``to_csv`` here, which prefixes such cells with an apostrophe as OWASP's CSV-injection
-guidance advises, and joins list cells with ``"; "``. No other module writes CSV
+guidance advises, and joins list cells with ``"; "`` (a record in a list, such as a resolved
+reference, as its fields' values joined by spaces). No other module writes CSV
 (``tests/test_spreadsheet.py`` fails if one does).
 """
 from __future__ import annotations
@@ -26,10 +27,16 @@ def csv_cell(value: object) -> object:
     if isinstance(value, dict):
         value = LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
     if isinstance(value, (list, tuple, np.ndarray)):
-        value = LIST_SEPARATOR.join(str(item) for item in value)
+        value = LIST_SEPARATOR.join(_item_text(item) for item in value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def _item_text(item: object) -> str:
+    if isinstance(item, dict):
+        return " ".join(str(v) for v in item.values() if v not in (None, ""))
+    return str(item)
 
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,8 +27,9 @@ def _row(**overrides):
         "section": None, "sentence_index": 3, "char_start": 10, "char_end": 40,
         "sentence": "PRP is non-addictive and safe.", "claim_types": ["SAFETY"], "efficacy": False,
         "safety": True, "mechanism": False, "triggers": ["non-addictive"], "rule_ids": ["SAF-addiction"],
-        "hedged": False, "hedge_cues": [], "cited": False, "citations": [], "vague_authority": False,
-        "red_flags": ["non-addictive", "safe"], "needs_citation": True, "priority": "high",
+        "hedged": False, "hedge_cues": [], "cited": False, "citations": [], "references": [],
+        "vague_authority": False, "red_flags": ["non-addictive", "safe"], "red_flag_names": ["non-addictive", "safe"],
+        "needs_citation": True, "priority": "high",
         "reasons": ["red_flag:non-addictive", "unhedged", "no_citation"], "interventions": ["PRP"],
         "conditions": [], "cluster_id": "k1", "run_id": "r1", "rules_version": "v", "model": "m",
     }
@@ -47,8 +48,27 @@ def test_round_trip_keeps_contract_dtypes_and_lists(tmp_path):
     assert isinstance(frame.loc[0, "hedge_cues"], list)
 
 
+def test_priority_is_an_ordered_category_so_sorting_puts_high_first(tmp_path):
+    rows = [_row(claim_id=f"c{i}", priority=p) for i, p in enumerate(["medium", "low", "high", "medium"])]
+    write_table(pd.DataFrame(rows), tmp_path, CLAIMS_FILE)
+    frame = load_claims(tmp_path)
+    assert frame["priority"].cat.ordered and list(frame["priority"].cat.categories) == ["low", "medium", "high"]
+    assert frame.sort_values("priority", ascending=False)["priority"].tolist() == ["high", "medium", "medium", "low"]
+    assert frame["priority"].max() == "high" and (frame["priority"] > "low").sum() == 3
+
+
+def test_resolved_references_round_trip_as_records(tmp_path):
+    reference = {"marker": "[1]", "text": "Smith J. Ketamine and pain. 2019.", "link": "https://doi.org/10.1000/x",
+                 "entry_link": None}
+    write_table(pd.DataFrame([_row(citations=["[1]"], references=[reference])]), tmp_path, CLAIMS_FILE)
+    frame = load_claims(tmp_path)
+    assert frame.loc[0, "references"] == [reference] and frame.loc[0, "citations"] == ["[1]"]
+    with pytest.raises(DatasetError, match="references"):
+        write_table(pd.DataFrame([_row(references=[{"marker": "[1]"}])]), tmp_path, CLAIMS_FILE)
+
+
 def test_write_rejects_rows_that_break_the_contract(tmp_path):
-    with pytest.raises(DatasetError, match="priority"):
+    with pytest.raises(DatasetError, match="priority.*'urgent'"):
         write_table(pd.DataFrame([_row(priority="urgent")]), tmp_path, CLAIMS_FILE)
     with pytest.raises(DatasetError, match="claim_id"):
         write_table(pd.DataFrame([_row(), _row()]), tmp_path, CLAIMS_FILE)

@@ -50,4 +50,12 @@ def test_analysis_examples_run_on_a_fresh_run(prefect_server, fast_fetching, exa
     assert len(namespace["per_article"]) == 5
     assert namespace["red_by_intervention"].sum() > 0
     assert list(namespace["queue"]["priority"].head(1)) == ["high"]
+    assert namespace["queue"]["priority"].cat.codes.is_monotonic_decreasing
+    assert namespace["references"]["link"].str.startswith("https://doi.org/").any()
     assert "high" in capsys.readouterr().out
+
+
+def test_readme_points_to_the_annotation_spec_in_the_repository():
+    assert (Path(__file__).resolve().parents[2] / "docs" / "annotation.md").is_file()
+    assert "[`docs/annotation.md`](docs/annotation.md) is the specification" in README
+    assert "../shared/annotation/GUIDE.md" not in README

@@ -42,13 +42,21 @@ ARTICLES: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
 }
 
 
+#: What "[1]" in c-hedged resolves to: its entry in the page's reference list.
+CITED_REFERENCE = {
+    "marker": "[1]", "text": "Halvorsen T. Ketamine in fibromyalgia: a randomized trial. Pain Med. 2018.",
+    "link": "https://doi.org/10.5555/pm.2018.12", "entry_link": "https://clinic.example/ketamine#ref-1",
+}
+
+
 def _claim(claim_id: str, article_id: str, sentence: str, **fields: object) -> dict[str, object]:
     types = list(fields.pop("claim_types", ["EFFICACY"]))
     row: dict[str, object] = {
         "claim_id": claim_id, "article_id": article_id, "sentence": sentence, "claim_types": types,
         "efficacy": "EFFICACY" in types, "safety": "SAFETY" in types, "mechanism": "MECHANISM" in types,
         "triggers": [], "rule_ids": ["r1"], "hedged": False, "hedge_cues": [], "cited": False, "citations": [],
-        "vague_authority": False, "red_flags": [], "needs_citation": True, "priority": "medium",
+        "references": [], "vague_authority": False, "red_flags": [], "red_flag_names": [], "needs_citation": True,
+        "priority": "medium",
         "reasons": ["unhedged", "no_citation"], "section": None, "interventions": ["ketamine"],
         "conditions": [], "cluster_id": None,
     }
@@ -60,19 +68,22 @@ CLAIMS: list[dict[str, object]] = [
     _claim("c-mech", "a1", "Ketamine blocks NMDA receptors in the spinal cord.", claim_types=["MECHANISM"],
            triggers=["NMDA receptors"], section="How it works"),
     _claim("c-safe", "a1", "The treatment is non-addictive and has no side effects.", claim_types=["SAFETY"],
-           triggers=["side effects"], red_flags=["non-addictive", "no side effects"], priority="high",
+           triggers=["side effects"], red_flags=["non-addictive", "no side effects"],
+           red_flag_names=["non-addictive", "no side effects"], priority="high",
            reasons=["red_flag:non-addictive", "red_flag:no side effects", "no_citation"], section="Safety",
            cluster_id="k1"),
     _claim("c-vague", "a1", "Studies show it beats opioids for nerve pain.", triggers=["beats opioids"],
            vague_authority=True, reasons=["vague_authority", "no_citation"], section="Safety",
            interventions=["ketamine", "opioids"], conditions=["nerve pain"]),
     _claim("c-hedged", "a1", "It may help some patients with fibromyalgia [1].", hedged=True,
-           hedge_cues=["may", "some patients"], cited=True, citations=["[1]"], needs_citation=False,
+           hedge_cues=["may", "some patients"], cited=True, citations=["[1]"], references=[CITED_REFERENCE],
+           needs_citation=False,
            priority="low", reasons=[], section="Safety", conditions=["fibromyalgia"]),
-    _claim("c-hostile", "a2", HOSTILE_SENTENCE, triggers=["cures"], red_flags=["cures"], priority="high",
+    _claim("c-hostile", "a2", HOSTILE_SENTENCE, triggers=["cures"], red_flags=["cures"], red_flag_names=["cure"],
+           priority="high",
            section="<script>alert(1)</script>", interventions=["vitamin drip"]),
     _claim("c-dup", "a3", "This treatment is non-addictive and has no side effects.", claim_types=["SAFETY"],
-           red_flags=["non-addictive"], priority="high", cluster_id="k1"),
+           red_flags=["non-addictive"], red_flag_names=["non-addictive"], priority="high", cluster_id="k1"),
 ]
 #: The order the app must show CLAIMS in: needs_citation first, then priority, then reading order.
 REVIEW_ORDER = ["c-safe", "c-hostile", "c-dup", "c-mech", "c-vague", "c-hedged"]

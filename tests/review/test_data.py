@@ -111,3 +111,26 @@ def test_blocks_outside_the_text_are_dropped(run_dir: Path) -> None:
 def test_cluster_members_are_the_claims_sharing_a_cluster(reviewed: pd.DataFrame) -> None:
     assert sorted(data.cluster_members(reviewed, "c-safe")) == ["c-dup", "c-safe"]
     assert data.cluster_members(reviewed, "c-mech") == ["c-mech"]
+
+
+def test_position_gives_neighbours_and_the_next_claim_without_a_verdict(reviewed: pd.DataFrame, review_order) -> None:
+    shown = data.select_claims(reviewed, data.Filters())  # c-mech and c-vague have verdicts
+    where = data.position(shown, "c-dup")
+    assert (where.index, where.total, where.previous, where.next) == (2, 6, "c-hostile", "c-mech")
+    assert where.next_unreviewed == "c-hedged"  # past the two reviewed ones
+    last = data.position(shown, "c-hedged")
+    assert last.next is None and last.next_unreviewed == "c-safe"  # round to the top
+    gone = data.position(shown, "not-in-view")
+    assert (gone.index, gone.claim_id, gone.previous) == (0, "c-safe", None)
+    only = shown[shown["claim_id"] == "c-mech"]
+    assert data.position(only, "c-mech").next_unreviewed is None
+
+
+def test_a_source_file_is_read_as_written_or_explains_why_not(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<p>Caf\u00e9 <b>cures</b></p>", encoding="utf-8")
+    assert data.source_file(str(page)) == ("<p>Caf\u00e9 <b>cures</b></p>", str(page))
+    text, note = data.source_file(str(page), limit=5)
+    assert text == "<p>Ca" and note.startswith("the first 5 bytes")
+    text, note = data.source_file(str(tmp_path / "gone.html"))
+    assert text is None and "cannot be read from here" in note

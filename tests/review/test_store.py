@@ -220,3 +220,13 @@ def test_a_second_export_replaces_the_first(run_dir: Path) -> None:
 def test_store_in_a_missing_folder_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ReviewStore(tmp_path / "nowhere" / "reviews.sqlite")
+
+
+def test_preferences_outlive_the_store_object_and_can_be_forgotten(tmp_path) -> None:
+    from claims.review.store import ReviewStore
+
+    ReviewStore(tmp_path / "reviews.sqlite").remember("reviewer", "ana")
+    again = ReviewStore(tmp_path / "reviews.sqlite")
+    assert again.preference("reviewer") == "ana" and again.preference("other") is None
+    again.remember("reviewer", "")
+    assert ReviewStore(tmp_path / "reviews.sqlite").preference("reviewer") is None

@@ -17,7 +17,7 @@ import pandera.errors
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claims.dataset.schema import REQUIRED, TABLES, Col, arrow_schema, empty_frame, pandas_dtypes
+from claims.dataset.schema import REQUIRED, TABLES, Col, arrow_schema, empty_frame, pandas_dtype
 
 
 class DatasetError(ValueError):
@@ -42,27 +42,41 @@ def arrow_schema_of(table: str) -> pa.Schema:
 
 
 def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
-    """Columns in contract order with contract dtypes; list cells as Python lists of str."""
+    """Columns in contract order with contract dtypes; list cells as Python lists of str,
+    record cells as lists of dicts. A column added after the frame's file was written gets
+    its ``fill`` (a value, or a function of the frame)."""
     missing = [c.name for c in cols if c.name not in frame.columns and c.fill is REQUIRED]
     if missing:
         raise DatasetError(f"missing column(s): {', '.join(missing)}")
     out = frame.loc[:, [c.name for c in cols if c.name in frame.columns]].copy()
     for col in cols:
         if col.name not in out.columns:  # added after this file was written
-            out[col.name] = [copy.copy(col.fill) for _ in range(len(out))]
+            out[col.name] = (col.fill(frame) if callable(col.fill)
+                             else [copy.copy(col.fill) for _ in range(len(out))])
     out = out.loc[:, [c.name for c in cols]]
-    for col, dtype in zip(cols, pandas_dtypes(cols).values()):
-        if col.kind == "list":
-            out[col.name] = out[col.name].map(_as_list)
-            continue
-        if col.kind == "counts":
-            out[col.name] = out[col.name].map(_as_counts)
-            continue
+    for col in cols:
         try:
-            out[col.name] = out[col.name].astype(dtype)
+            out[col.name] = _conform_column(out[col.name], col)
         except (TypeError, ValueError) as exc:
-            raise DatasetError(f"column {col.name!r} cannot be read as {col.kind}: {exc}") from None
+            raise DatasetError(f"column {col.name!r} cannot be read as {col.type_label}: {exc}") from None
     return out
+
+
+def _conform_column(series: pd.Series, col: Col) -> pd.Series:
+    if col.kind == "list":
+        return series.map(_as_list)
+    if col.kind == "counts":
+        return series.map(_as_counts)
+    if col.kind == "records":
+        return series.map(_as_records)
+    if col.kind == "category":
+        unknown = sorted({str(v) for v in series.dropna().unique()} - set(col.levels))
+        if unknown:
+            raise ValueError(f"values {', '.join(map(repr, unknown[:5]))} are not among {', '.join(col.levels)}")
+    if col.kind == "datetime" and not isinstance(series.dtype, pd.DatetimeTZDtype):
+        # ISO-8601 text, as tables written before this kind hold it
+        series = pd.to_datetime(series.astype("object"), utc=True, format="ISO8601")
+    return series.astype(pandas_dtype(col))
 
 
 def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -108,19 +122,20 @@ def read_parquet(path: Path, table: str) -> pd.DataFrame:
 
 
 def read_arrow(path: Path, table: str) -> pa.Table:
-    """A Parquet file as Arrow with the contract's schema (rows are checked again on write);
-    columns added to the contract since the file was written get their ``fill`` value."""
-    schema = arrow_schema_of(table)
+    """A Parquet file as Arrow with the contract's schema (rows are checked again on write).
+
+    A file written before the contract's latest columns or kinds goes through ``read_parquet``,
+    which brings it up to date (columns filled in, times parsed), so that older run folders
+    can still be appended to.
+    """
+    wanted = arrow_schema_of(table)
     try:
-        stored = pq.read_schema(path).names
-        absent = [c for c in columns(table) if c.name not in stored and c.fill is not REQUIRED]
-        present = pa.schema([f for f in schema if f.name not in {c.name for c in absent}])
-        arrow = pq.read_table(path, schema=present)
+        have = pq.read_schema(path)
+        if all(name in have.names and have.field(name).type == wanted.field(name).type for name in wanted.names):
+            return pq.read_table(path, schema=wanted)
     except (pa.ArrowException, OSError) as exc:
         raise DatasetError(f"{path}: not a {table} table this version can read: {exc}") from None
-    for col in absent:
-        arrow = arrow.append_column(schema.field(col.name), pa.array([col.fill] * arrow.num_rows, schema.field(col.name).type))
-    return arrow.select(schema.names)
+    return to_arrow(read_parquet(path, table), table)
 
 
 def _as_counts(value):
@@ -140,4 +155,13 @@ def _as_list(value):
         return []
     if isinstance(value, (list, tuple, np.ndarray)):
         return [v if isinstance(v, str) else str(v) for v in value]
+    return value
+
+
+def _as_records(value):
+    """Record cells as a list of plain dicts (Arrow hands back an array of them)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
     return value

@@ -1,20 +1,36 @@
 """The dataset contract: every column of every output file, its type and its meaning.
 
 This module is the single source of truth for the README's data dictionary, the Parquet
-schema written, the dtypes ``claims.load`` returns and the pandera checks run on write and
-on load. Change a column here and all four follow.
+schema written, the dtypes ``claims.load`` returns, the typed rows code builds and the
+pandera checks run on write and on load. Change a column here and all five follow.
+
+Column kinds, and what each is in Parquet / in pandas:
+
+* ``str``, ``int``, ``bool``, ``float``: string / ``string``, int64, bool, float64;
+* ``list``: a list of strings / a Python list of str per cell;
+* ``category``: one of ``Col.levels``, lowest first: a dictionary-encoded string / an ordered
+  ``Categorical``, so sorting and ``max`` follow the levels;
+* ``datetime``: a UTC timestamp (microseconds) / ``datetime64[us, UTC]``;
+* ``records``: a list of structs of string fields (``Col.fields``) / a list of dicts per cell.
+
+Code older than the ``category`` and ``datetime`` kinds reads these files too: Arrow casts
+both to strings when asked for its string schema, and it ignores columns it does not know.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, make_dataclass
+from datetime import datetime
 
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 
+#: Priorities in review order, the most urgent first.
 PRIORITIES = ("high", "medium", "low")
 STATUSES = ("ok", "error", "skipped")
 CLAIM_TYPES = ("EFFICACY", "SAFETY", "MECHANISM")
+#: The fields of each resolved reference (the ``references`` column).
+REFERENCE_FIELDS = ("marker", "text", "link", "entry_link")
 DISCOVERED_VIA = ("given", "sitemap", "feed", "link")
 
 
@@ -25,12 +41,46 @@ REQUIRED = object()
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # "str" | "int" | "bool" | "list" | "float" | "counts" (name -> count)
+    kind: str  # "str" | "int" | "bool" | "float" | "list" | "counts" | "category" | "datetime" | "records"
     nullable: bool
     doc: str
     #: For a column added after files were written without it: the value those files' rows
-    #: read as (their table is otherwise a valid one).
+    #: read as (their table is otherwise a valid one), or a function of such a file's frame
+    #: giving the column (``red_flag_names`` derives from the reason codes).
     fill: object = REQUIRED
+    #: ``category``: the allowed values, lowest first.
+    levels: tuple[str, ...] = ()
+    #: ``records``: the string fields of each record.
+    fields: tuple[str, ...] = ()
+
+    @property
+    def type_label(self) -> str:
+        """The column's type as the data dictionary shows it."""
+        if self.kind == "category":
+            return f"category ({' < '.join(self.levels)})"
+        if self.kind == "datetime":
+            return "datetime (UTC)"
+        if self.kind == "records":
+            return f"list of {{{', '.join(self.fields)}}}"
+        return self.kind
+
+
+def _red_flag_names_of_older_rows(frame: pd.DataFrame) -> list[list[str]]:
+    """``red_flag_names`` for a claims table written before the column: the reason codes
+    (``red_flag:<name>``) name the red flags, except on cited rows, whose only reason is
+    ``cited``; there the words as written stand in, lower-cased."""
+    if "reasons" not in frame.columns or "red_flags" not in frame.columns:
+        return [[] for _ in range(len(frame))]
+
+    def names(reasons, red_flags) -> list[str]:
+        coded = [str(r).split(":", 1)[1] for r in _items(reasons) if str(r).startswith("red_flag:")]
+        return coded or list(dict.fromkeys(str(f).lower() for f in _items(red_flags)))
+
+    return [names(r, f) for r, f in zip(frame["reasons"], frame["red_flags"])]
+
+
+def _items(value) -> list:
+    return [] if value is None or isinstance(value, str) else list(value)
 
 
 CLAIMS = (
@@ -50,14 +100,16 @@ CLAIMS = (
     Col("mechanism", "bool", False, "The sentence makes a mechanism claim."),
     Col("triggers", "list", False, "The phrases that made it a claim."),
     Col("rule_ids", "list", False, "Ids of the rules that fired (claim, hedge, citation, red flag, authority)."),
-    Col("hedged", "bool", False, "Every claim in the sentence is qualified by uncertainty (GUIDE.md)."),
+    Col("hedged", "bool", False, "Every claim in the sentence is qualified by uncertainty (docs/annotation.md)."),
     Col("hedge_cues", "list", False, "The hedge words whose scope covers a claim."),
     Col("cited", "bool", False, "The sentence carries a specific source (link to a study, [1], author-year, named journal)."),
-    Col("citations", "list", False, "The citations found: reference text or link URL."),
+    Col("citations", "list", False, "The citations found as written: reference markers ('[3]', '(3)', author-year) and link URLs."),
+    Col("references", "records", False, "The citations resolved: per reference, the `marker` as in `citations`, the `text` of its entry in the page's reference list (null when there is none), its DOI or PubMed `link` (else the entry's own link) and `entry_link`, the entry on the page (null for local files).", fields=REFERENCE_FIELDS, fill=[]),
     Col("vague_authority", "bool", False, "Leans on unnamed evidence ('studies show', 'experts agree')."),
-    Col("red_flags", "list", False, "Exact phrases of absolute or promotional certainty ('non-addictive', 'no side effects')."),
+    Col("red_flags", "list", False, "Exact phrases of absolute or promotional certainty, as written ('non-addictive', 'zero side effects')."),
+    Col("red_flag_names", "list", False, "The same red flags by canonical name, one per kind ('no side effects' for 'zero side effects'): count and group by these.", fill=_red_flag_names_of_older_rows),
     Col("needs_citation", "bool", False, "Claim, not cited, and unhedged or red-flagged or vague authority."),
-    Col("priority", "str", False, "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited)."),
+    Col("priority", "category", False, "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited); ordered, so sorting descending puts high first.", levels=tuple(reversed(PRIORITIES))),
     Col("reasons", "list", False, "Codes behind the priority: red_flag:<name>, vague_authority, unhedged, hedged, no_citation, cited."),
     Col("interventions", "list", False, "Interventions named in the sentence (canonical names)."),
     Col("conditions", "list", False, "Conditions named in the sentence (canonical names)."),
@@ -76,7 +128,7 @@ ARTICLES = (
         "for an ok article, what was wrong with the page but repaired to read it (e.g. '2 invalid UTF-8 byte "
         "sequences replaced with U+FFFD'), else null."),
     Col("title", "str", True, "Article title."),
-    Col("fetched_at", "str", True, "When the page was fetched or the file read (ISO-8601, UTC)."),
+    Col("fetched_at", "datetime", True, "When the page was fetched or the file read."),
     Col("content_sha256", "str", True, "SHA-256 of the raw page bytes."),
     Col("n_sentences", "int", False, "Sentences in the extracted text."),
     Col("n_claims", "int", False, "Sentences carrying at least one claim type."),
@@ -93,8 +145,8 @@ ARTICLES = (
 
 RUNS = (
     Col("run_id", "str", False, "Run id."),
-    Col("started_at", "str", False, "Start time (ISO-8601, UTC)."),
-    Col("finished_at", "str", False, "End time (ISO-8601, UTC)."),
+    Col("started_at", "datetime", False, "Start time."),
+    Col("finished_at", "datetime", False, "End time."),
     Col("sources", "list", False, "The SOURCE arguments of the run."),
     Col("append", "bool", False, "Whether the run added to an existing output."),
     Col("n_articles", "int", False, "Articles processed."),
@@ -116,11 +168,25 @@ _ARROW = {
     "bool": pa_arrow.bool_(),
     "float": pa_arrow.float64(),
     "list": pa_arrow.list_(pa_arrow.string()),
+    "category": pa_arrow.dictionary(pa_arrow.int8(), pa_arrow.string(), ordered=True),
+    "datetime": pa_arrow.timestamp("us", tz="UTC"),
 }
-_PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", "list": "object"}
+_PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", "list": "object",
+           "datetime": pd.DatetimeTZDtype("us", "UTC"), "records": "object"}
+_PYTHON = {"str": str, "int": int, "bool": bool, "float": float, "list": list, "category": str,
+           "datetime": datetime, "records": list}
 
 
-_PYTHON = {"str": str, "int": int, "bool": bool, "float": float, "list": list}
+def arrow_type(col: Col) -> pa_arrow.DataType:
+    if col.kind == "records":
+        return pa_arrow.list_(pa_arrow.struct([(name, pa_arrow.string()) for name in col.fields]))
+    return _ARROW[col.kind]
+
+
+def pandas_dtype(col: Col):
+    if col.kind == "category":
+        return pd.CategoricalDtype(list(col.levels), ordered=True)
+    return _PANDAS[col.kind]
 
 # "counts": a name -> count mapping (an Arrow map, a dict in pandas), e.g. red flags by name.
 _ARROW["counts"] = pa_arrow.map_(pa_arrow.string(), pa_arrow.int64())
@@ -140,17 +206,18 @@ def record_type(name: str, cols: tuple[Col, ...]) -> type:
 
 
 def arrow_schema(cols: tuple[Col, ...]) -> pa_arrow.Schema:
-    return pa_arrow.schema([pa_arrow.field(c.name, _ARROW[c.kind], nullable=c.nullable) for c in cols])
-
-
-def pandas_dtypes(cols: tuple[Col, ...]) -> dict[str, str]:
-    return {c.name: _PANDAS[c.kind] for c in cols}
+    return pa_arrow.schema([pa_arrow.field(c.name, arrow_type(c), nullable=c.nullable) for c in cols])
 
 
 def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _is_record_list(value, names: tuple[str, ...]) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(v, dict) and tuple(v) == names and all(x is None or isinstance(x, str) for x in v.values())
+        for v in value
+    )
 def _is_counts(value) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in value.items())
@@ -160,6 +227,9 @@ def _checks(col: Col, table: str) -> list[pa.Check]:
     checks = []
     if col.kind == "list":
         checks.append(pa.Check(lambda s: s.map(_is_str_list), element_wise=False, error="must be a list of strings"))
+    if col.kind == "records":
+        checks.append(pa.Check(lambda s, names=col.fields: s.map(lambda v: _is_record_list(v, names)),
+                               element_wise=False, error=f"must be a list of {col.type_label}"))
     if col.kind == "counts":
         checks.append(pa.Check(lambda s: s.map(_is_counts), element_wise=False,
                                error="must map names to counts of 0 or more"))
@@ -167,8 +237,6 @@ def _checks(col: Col, table: str) -> list[pa.Check]:
         checks.append(pa.Check.isin(DISCOVERED_VIA))
     if col.name.startswith("share_"):
         checks.append(pa.Check.in_range(0.0, 1.0))
-    if table == "claims" and col.name == "priority":
-        checks.append(pa.Check.isin(PRIORITIES))
     if table == "articles" and col.name == "status":
         checks.append(pa.Check.isin(STATUSES))
     if col.name == "claim_types":
@@ -180,7 +248,7 @@ def _checks(col: Col, table: str) -> list[pa.Check]:
 
 def pandera_schema(cols: tuple[Col, ...], table: str, unique: str | None = None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {c.name: pa.Column(_PANDAS[c.kind], checks=_checks(c, table), nullable=c.nullable) for c in cols},
+        {c.name: pa.Column(pandas_dtype(c), checks=_checks(c, table), nullable=c.nullable) for c in cols},
         strict=True,
         ordered=True,
         unique=[unique] if unique else None,
@@ -189,7 +257,7 @@ def pandera_schema(cols: tuple[Col, ...], table: str, unique: str | None = None)
 
 
 def empty_frame(cols: tuple[Col, ...]) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series([], dtype=_PANDAS[c.kind]) for c in cols})
+    return pd.DataFrame({c.name: pd.Series([], dtype=pandas_dtype(c)) for c in cols})
 
 
 CLUSTERS = (
@@ -199,8 +267,8 @@ CLUSTERS = (
     Col("n_sites", "int", False, "Distinct sites (URL hosts; each local file counts as one)."),
     Col("claim_types", "list", False, "Union of the members' claim types."),
     Col("red_flags", "list", False, "Union of the members' red flags."),
-    Col("first_seen", "str", False, "First run time a member was seen (carried over with --append)."),
-    Col("last_seen", "str", False, "Latest run time a member was seen."),
+    Col("first_seen", "datetime", False, "First run time a member was seen (carried over with --append)."),
+    Col("last_seen", "datetime", False, "Latest run time a member was seen."),
 )
 
 DUPLICATES = (

@@ -29,8 +29,11 @@ def extract(text: str, content_type: str, url: str | None = None) -> Document:
         return extract_html(text, url)
     if media_type in TEXT_TYPES:
         from claims.extract.plaintext import extract_text  # written separately; loaded on use
+        from claims.extract.reflist import from_blocks
 
-        return extract_text(text)
+        document = extract_text(text)
+        document.references = from_blocks(document)
+        return document
     raise UnsupportedContentType(f"cannot extract an article from content type {content_type!r}")
 
 

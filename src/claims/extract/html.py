@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
 from claims.document import Document
-from claims.extract import boilerplate, metadata
+from claims.extract import boilerplate, metadata, reflist
 from claims.extract.align import align
 from claims.extract.references import bracket_reference_markers
 from claims.extract.textblocks import DocumentBuilder, relative_links
@@ -78,9 +79,10 @@ def extract_html(html: str, url: str | None = None) -> Document:
     )
     boilerplate.prune_widgets(tree)
     bracket_reference_markers(tree)
+    resolve: Callable[[str | None], str | None] = lambda href: metadata.absolute(href, base)
+    references = reflist.from_tree(tree, resolve)  # before pruning: lists often sit in footers
     article = _article_body(tree, url)  # trafilatura works on its own copy of the tree
     boilerplate.prune_chrome(tree)
-    resolve: Callable[[str | None], str | None] = lambda href: metadata.absolute(href, base)
 
     builder = DocumentBuilder(keep=_block_filter(title))
     if title:
@@ -93,7 +95,8 @@ def extract_html(html: str, url: str | None = None) -> Document:
         fallback = read_blocks(_fallback_root(tree), HTML, resolve)
         for block in fallback.blocks:
             builder.add_block(block.kind, fallback.block_text(block), relative_links(block))
-    return builder.build(**info, notes=notes)
+    document = builder.build(**info, notes=notes)
+    return replace(document, references=references or reflist.from_blocks(document))
 
 
 def parse_page(html: str) -> tuple[lxml.html.HtmlElement | None, list[str]]:

@@ -19,6 +19,8 @@ from claims.runfolder import RunFolder
 
 #: Order in which claims are shown: the most urgent first; unknown values sort last.
 PRIORITY_ORDER: tuple[str, ...] = PRIORITIES
+#: Largest local source file shown in the app, in bytes (the rest is cut off, and said so).
+SOURCE_FILE_LIMIT = 1_000_000
 #: Review state of a claim without a verdict; the others are the verdict names.
 UNREVIEWED = "unreviewed"
 REVIEW_STATES: tuple[str, ...] = (UNREVIEWED, *VERDICTS)
@@ -33,6 +35,24 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 class RunDataError(Exception):
     """The run folder cannot be shown; the message says what is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the current claim stands in the list the reviewer works through."""
+
+    index: int
+    total: int
+    claim_id: str
+    previous: str | None
+    next: str | None
+    #: The claims without a verdict after the current one, going round to the top.
+    unreviewed_after: tuple[str, ...]
+
+    @property
+    def next_unreviewed(self) -> str | None:
+        """The next claim without a verdict; None when every other claim has one."""
+        return self.unreviewed_after[0] if self.unreviewed_after else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +123,7 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= claims["needs_citation"]
     for column, wanted in (
         ("claim_types", filters.claim_types),
-        ("red_flags", filters.red_flags),
+        ("red_flag_names", filters.red_flags),
         ("interventions", filters.interventions),
     ):
         if wanted:
@@ -124,11 +144,42 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def sort_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """Claims needing a citation first, then by priority, then in reading order per article."""
-    rank = claims["priority"].map({p: i for i, p in enumerate(PRIORITY_ORDER)}).fillna(len(PRIORITY_ORDER))
+    rank = claims["priority"].astype(str).map({p: i for i, p in enumerate(PRIORITY_ORDER)}).fillna(len(PRIORITY_ORDER))
     order = claims.assign(_flag=~claims["needs_citation"], _rank=rank).sort_values(
         ["_flag", "_rank", "article_id", "char_start"], kind="stable"
     )
     return order.drop(columns=["_flag", "_rank"])
+
+
+def position(shown: pd.DataFrame, current: str | None) -> Position:
+    """The current claim's place in ``shown`` (in review order, with a ``review_state``
+    column); a current claim the filters no longer show gives way to the first one."""
+    ids = shown["claim_id"].astype(str).tolist()
+    index = ids.index(current) if current in ids else 0
+    unreviewed = (shown["review_state"] == UNREVIEWED).tolist()
+    later = [ids[i % len(ids)] for i in range(index + 1, index + len(ids)) if unreviewed[i % len(ids)]]
+    return Position(
+        index=index,
+        total=len(ids),
+        claim_id=ids[index],
+        previous=ids[index - 1] if index > 0 else None,
+        next=ids[index + 1] if index + 1 < len(ids) else None,
+        unreviewed_after=tuple(later),
+    )
+
+
+def source_file(source: str, limit: int = SOURCE_FILE_LIMIT) -> tuple[str | None, str]:
+    """A local source file's text as written (up to ``limit`` bytes), and a note: why it
+    cannot be shown, or that it was cut. Paths are taken as the run was given them, so
+    relative ones are read from the folder the app was started in."""
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        return None, f"{source} cannot be read from here ({exc.strerror or exc}): was it moved, or the app started elsewhere?"
+    note = f"the first {limit:,} bytes of {source}" if len(raw) > limit else str(source)
+    return raw[:limit].decode("utf-8", errors="replace"), note
 
 
 def distinct_values(claims: pd.DataFrame, column: str) -> list[str]:

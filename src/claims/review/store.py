@@ -10,6 +10,9 @@ extractor finds one more heading) the claim comes back under a new id; each verd
 also records its claim's article and sentence, and ``verdicts_for`` carries a verdict whose
 claim is gone over to the same sentence of the same article.
 
+The store also remembers the app's preferences for the next session (``preferences``: the
+reviewer's name), so a restarted app greets its reviewer by name.
+
 Every change is also appended to ``history`` (guarded by triggers against UPDATE and DELETE), so
 an overwritten verdict is never lost. A verdict may be applied to several claims at once (for
 example a cluster of near-duplicate sentences); the rows written together share a ``batch_id``
@@ -67,6 +70,10 @@ CREATE TABLE IF NOT EXISTS history (
     sentence   TEXT
 );
 CREATE INDEX IF NOT EXISTS history_by_claim ON history (claim_id);
+CREATE TABLE IF NOT EXISTS preferences (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
 BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
@@ -203,6 +210,21 @@ class ReviewStore:
                 raise
             conn.execute("COMMIT")
         return rows
+
+    def preference(self, name: str) -> str | None:
+        """A remembered preference ("reviewer"), or None."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM preferences WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def remember(self, name: str, value: str) -> None:
+        """Keep a preference for the next session (an empty value forgets it)."""
+        with self._connect() as conn:
+            if value:
+                conn.execute("INSERT INTO preferences (name, value) VALUES (?, ?)"
+                             " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+            else:
+                conn.execute("DELETE FROM preferences WHERE name = ?", (name,))
 
     def get(self, claim_id: str) -> Verdict | None:
         with self._connect() as conn:

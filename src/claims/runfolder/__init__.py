@@ -36,6 +36,6 @@ def data_dictionary() -> str:
     parts = []
     for table, name in layout.TABLE_FILES.items():
         parts.append(f"#### `{name}`: {layout.DESCRIPTIONS[table]}\n\n| column | type | null | meaning |\n|---|---|---|---|")
-        parts += [f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in columns(table)]
+        parts += [f"| `{c.name}` | {c.type_label} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in columns(table)]
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from claims.atomic import write_text
 from claims.dataset.schema import ARTICLES, CLAIMS, record_type
-from claims.document import Block, Document
+from claims.document import Block, Document, Reference
 
 ClaimRow = record_type("ClaimRow", CLAIMS)
 ArticleRow = record_type("ArticleRow", ARTICLES)
@@ -31,14 +31,17 @@ class ArticleText:
     title: str | None = None
     canonical_url: str | None = None
     published: str | None = None
+    #: The page's reference list (texts written before it was kept have none).
+    references: tuple[Reference, ...] = ()
 
     @classmethod
     def of(cls, article_id: str, source: str, doc: Document) -> "ArticleText":
-        return cls(article_id, source, doc.text, tuple(doc.blocks), doc.title, doc.canonical_url, doc.published)
+        return cls(article_id, source, doc.text, tuple(doc.blocks), doc.title, doc.canonical_url, doc.published,
+                   tuple(doc.references))
 
     def document(self) -> Document:
         return Document(text=self.text, blocks=list(self.blocks), title=self.title,
-                        canonical_url=self.canonical_url, published=self.published)
+                        canonical_url=self.canonical_url, published=self.published, references=self.references)
 
     def write(self, path: Path, *, make_folder: bool = True) -> None:
         record = {
@@ -49,6 +52,8 @@ class ArticleText:
             "published": self.published,
             "text": self.text,
             "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
+            "references": [{"text": r.text, "number": r.number, "anchor": r.anchor, "links": list(r.links)}
+                           for r in self.references],
         }
         write_text(path, json.dumps(record, ensure_ascii=False), make_folder=make_folder)
 
@@ -66,10 +71,15 @@ class ArticleText:
                 for b in record.get("blocks", [])
                 if 0 <= int(b["start"]) <= int(b["end"]) <= len(text)
             )
+            references = tuple(
+                Reference(str(r["text"]), r.get("number") if isinstance(r.get("number"), int) else None,
+                          _optional_str(r.get("anchor")), tuple(str(link) for link in r.get("links", [])))
+                for r in record.get("references", [])
+            )
             return cls(
                 str(record.get("article_id", path.stem)), str(record.get("source", "")), text, blocks,
                 _optional_str(record.get("title")), _optional_str(record.get("canonical_url")),
-                _optional_str(record.get("published")),
+                _optional_str(record.get("published")), references,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
