@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,13 +158,30 @@ def leftovers(out: Path) -> list[str]:
             or ".link." in n]
 
 
+def prefect_api(api_url: str, path: str, body: dict | None = None, attempts: int = 8):
+    """One call to a Prefect server's REST API: POST with ``body``, GET without.
+
+    A server on SQLite answers 503 while its database is busy and means "retry" (Prefect's
+    own client retries it); so do we, with a growing pause, and fail on any other error."""
+    request = urllib.request.Request(f"{api_url}{path}", data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"},
+                                     method="POST" if body is not None else "GET")
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(0.25 * 2 ** attempt)
+
+
 def flow_run_state(api_url: str, output: str) -> str | None:
     """The state of the flow run a run's output names (None if it never made one)."""
     found = re.search(r"/runs/flow-run/([0-9a-f-]{36})", output)
     if not found:
         return None
-    with urllib.request.urlopen(f"{api_url}/flow_runs/{found.group(1)}", timeout=10) as response:
-        return json.loads(response.read())["state"]["type"]
+    return prefect_api(api_url, f"/flow_runs/{found.group(1)}")["state"]["type"]
 
 
 def dataset(out: Path) -> tuple[set[str], dict[str, str], list[str]]:

@@ -162,6 +162,8 @@ def _discovery_options(parser: argparse.ArgumentParser) -> None:
 def _site_arguments(args, command: str) -> list[str] | None:
     """The SITE arguments with @FILE lists expanded, checked; None (after saying why) if
     one cannot be used."""
+    if not (args.sites or args.include or args.exclude or args.max_pages is not None or args.max_depth is not None):
+        return []  # nothing to check: discovery (and trafilatura) need not import before the run
     from claims.discover import Options, home_url
     from claims.settings import Settings
     from claims.sources import read_list
@@ -186,14 +188,14 @@ def _run(args) -> int:
     from claims.settings import Settings
     from claims.usage import run_problems
 
-    sites = _site_arguments(args, "run")
-    if sites is None:
-        return EXIT_USAGE
     settings = Settings.from_env()
-    sources = args.sources or ([] if sites else [_examples_dir()])
     out_dir = args.out or settings.out_dir
-    with cancel_on_signals():
+    with cancel_on_signals():  # first: a signal while the checks import is a cancellation too
         try:
+            sites = _site_arguments(args, "run")
+            if sites is None:
+                return EXIT_USAGE
+            sources = args.sources or ([] if sites else [_examples_dir()])
             problems = run_problems(sources, out_dir, args.rules, args.chunk_size, args.runner, args.dask_address,
                                     args.dask_workers, sites=bool(sites))
             for problem in problems:

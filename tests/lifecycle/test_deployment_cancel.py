@@ -4,33 +4,23 @@ chunks, removes its parts and ends Cancelled, leaving the run folder's last comm
 """
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from runprocs import Run, dataset, leftovers, survivors
+from runprocs import Run, dataset, leftovers, prefect_api, survivors
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _api(url: str, path: str, body: dict | None = None):
-    request = urllib.request.Request(f"{url}{path}", data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"},
-                                     method="POST" if body is not None else "GET")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
 def _wait_for_state(url: str, flow_run_id: str, states: set[str], timeout: float) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = _api(url, f"/flow_runs/{flow_run_id}")["state"]["type"]
+        state = prefect_api(url, f"/flow_runs/{flow_run_id}")["state"]["type"]
         if state in states:
             return state
         time.sleep(0.5)
@@ -54,14 +44,14 @@ flow.from_source(source={str(REPO)!r}, entrypoint="flows/claims_flow.py:claims_r
     subprocess.run([sys.executable, "-c", deploy], env=env, check=True, capture_output=True, timeout=120)
     worker = Run.start(["-m", "prefect", "worker", "start", "--pool", pool], env, program=[sys.executable])
     try:
-        [deployment] = _api(claims_server, "/deployments/filter", {
+        [deployment] = prefect_api(claims_server, "/deployments/filter", {
             "limit": 10, "offset": 0, "work_pools": {"name": {"any_": [pool]}}})
-        flow_run = _api(claims_server, f"/deployments/{deployment['id']}/create_flow_run", {"parameters": {
+        flow_run = prefect_api(claims_server, f"/deployments/{deployment['id']}/create_flow_run", {"parameters": {
             "sources": [*articles, *slow_site], "out_dir": str(out_with_baseline), "chunk_size": 5}})
         _wait_for_state(claims_server, flow_run["id"], {"RUNNING"}, timeout=180)
         worker.wait_for(r"\[\d+-\d+/44\]")  # tagging: the run has chunks in flight
         children = worker.children()
-        _api(claims_server, f"/flow_runs/{flow_run['id']}/set_state",
+        prefect_api(claims_server, f"/flow_runs/{flow_run['id']}/set_state",
              {"state": {"type": "CANCELLING", "name": "Cancelling"}, "force": True})
         cancelled_at = time.monotonic()
         state = _wait_for_state(claims_server, flow_run["id"], {"CANCELLED", "CRASHED", "COMPLETED", "FAILED"},
