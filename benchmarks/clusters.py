@@ -12,6 +12,7 @@ the time is set against a trivial exact-hash grouping run in the same process.
 
 Usage: python benchmarks/clusters.py [--sizes 20000,100000] [--seed 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,11 @@ REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "data" / "paraphrase" / "pairs.jsonl"
 SEEN_AT = "2025-01-01T00:00:00+00:00"
 FILLERS = ["really", "truly", "also", "now", "today", "safely", "gently", "finally", "often"]
-PLACES = [f"{a}{b}" for a in ("North", "South", "East", "West", "Lake", "Oak", "Pine", "River")
-          for b in ("field", "ville", "ton", "brook", "haven", "ridge", "dale", "port")]
+PLACES = [
+    f"{a}{b}"
+    for a in ("North", "South", "East", "West", "Lake", "Oak", "Pine", "River")
+    for b in ("field", "ville", "ton", "brook", "haven", "ridge", "dale", "port")
+]
 
 
 def load_pairs() -> list[dict]:
@@ -60,8 +64,10 @@ def pair_quality(pairs: list[dict]) -> None:
     ids, clusters = assign_clusters(claims_table(sentences), SEEN_AT)
     elapsed = time.perf_counter() - started
     cluster_of = dict(zip(sentences, ids))
-    print(f"pairs: {len(pairs)} labelled pairs, {len(sentences)} distinct sentences, "
-          f"{len(clusters)} clusters, clustered in {elapsed:.2f}s")
+    print(
+        f"pairs: {len(pairs)} labelled pairs, {len(sentences)} distinct sentences, "
+        f"{len(clusters)} clusters, clustered in {elapsed:.2f}s"
+    )
 
     def report(label: str, subset: list[dict]) -> None:
         tp = sum(p["same"] and cluster_of[p["a"]] == cluster_of[p["b"]] for p in subset)
@@ -69,8 +75,10 @@ def pair_quality(pairs: list[dict]) -> None:
         positives = sum(p["same"] for p in subset)
         precision = tp / (tp + fp) if tp + fp else float("nan")
         recall = tp / positives if positives else float("nan")
-        print(f"  {label:<34} n={len(subset):>3}  precision={precision:.3f}  recall={recall:.3f}"
-              f"  (tp={tp} fp={fp} fn={positives - tp})")
+        print(
+            f"  {label:<34} n={len(subset):>3}  precision={precision:.3f}  recall={recall:.3f}"
+            f"  (tp={tp} fp={fp} fn={positives - tp})"
+        )
 
     for split in ("dev", "heldout", None):
         subset = [p for p in pairs if split is None or p.get("split", "dev") == split]
@@ -91,8 +99,7 @@ def pair_quality(pairs: list[dict]) -> None:
     members = defaultdict(list)
     for sentence, cid in cluster_of.items():
         members[cid].append(sentence)
-    crossing = [m for m in members.values()
-                if any(not (pairs_of[x] & pairs_of[y]) for x in m for y in m)]
+    crossing = [m for m in members.values() if any(not (pairs_of[x] & pairs_of[y]) for x in m for y in m)]
     print(f"  clusters joining sentences of different pairs (unlabelled, inspect): {len(crossing)}")
 
 
@@ -118,10 +125,11 @@ def synthetic_sentences(bases: list[str], n: int, seed: int) -> list[str]:
         words = rng.choice(bases).rstrip(".!").split()
         if rng.random() < 0.5:  # a new sentence: two halves of different sentences
             other = rng.choice(bases).rstrip(".!").split()
-            words = words[: max(1, len(words) // 2)] + other[len(other) // 2:]
+            words = words[: max(1, len(words) // 2)] + other[len(other) // 2 :]
         if rng.random() < 0.5:  # spinner pass
-            words = [rng.choice(variants[w.lower()]) if w.lower() in variants and rng.random() < 0.6 else w
-                     for w in words]
+            words = [
+                rng.choice(variants[w.lower()]) if w.lower() in variants and rng.random() < 0.6 else w for w in words
+            ]
         if rng.random() < 0.3 and len(words) > 3:
             del words[rng.randrange(len(words))]
         if rng.random() < 0.3:
@@ -134,8 +142,7 @@ def synthetic_sentences(bases: list[str], n: int, seed: int) -> list[str]:
 
 def exact_hash_baseline(claims: pd.DataFrame) -> pd.Series:
     """The trivial reference: clusters are identical lower-cased, space-collapsed sentences."""
-    digests = [hashlib.sha1(" ".join(s.lower().split()).encode("utf-8")).hexdigest()
-               for s in claims["sentence"]]
+    digests = [hashlib.sha1(" ".join(s.lower().split()).encode("utf-8")).hexdigest() for s in claims["sentence"]]
     return pd.Series(digests, index=claims.index)
 
 
@@ -149,12 +156,16 @@ def speed(pairs: list[dict], sizes: list[int], seed: int) -> None:
         started = time.perf_counter()
         ids, clusters = assign_clusters(claims, SEEN_AT)
         t_ours = time.perf_counter() - started
-        print(f"speed n={n}: {claims['sentence'].nunique()} distinct sentences, "
-              f"{baseline.nunique()} exact-hash groups, {len(clusters)} clusters "
-              f"(largest {clusters['size'].max()})")
-        print(f"  exact-hash baseline {t_base:.2f}s ({n / t_base:,.0f} sentences/s); "
-              f"clustering {t_ours:.2f}s ({n / t_ours:,.0f} sentences/s); "
-              f"ratio clustering/baseline = {t_ours / t_base:.1f}x")
+        print(
+            f"speed n={n}: {claims['sentence'].nunique()} distinct sentences, "
+            f"{baseline.nunique()} exact-hash groups, {len(clusters)} clusters "
+            f"(largest {clusters['size'].max()})"
+        )
+        print(
+            f"  exact-hash baseline {t_base:.2f}s ({n / t_base:,.0f} sentences/s); "
+            f"clustering {t_ours:.2f}s ({n / t_ours:,.0f} sentences/s); "
+            f"ratio clustering/baseline = {t_ours / t_base:.1f}x"
+        )
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ trafilatura with default options runs in the same process on the same pages as t
 speed is pages per second of one process, and the ratio to the baseline is what carries over
 to another machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,9 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages from {bench}\n")
 
     baseline, baseline_rate = _run(pages, lambda pid, html: trafilatura.extract(html) or "", "")
-    documents, rate = _run(
-        pages, lambda pid, html: extract_html(html, urls[pid]), Document(text="", blocks=[])
-    )
+    documents, rate = _run(pages, lambda pid, html: extract_html(html, urls[pid]), Document(text="", blocks=[]))
     ours = {pid: doc.text for pid, doc in documents.items()}
     body_only = {pid: _without_title(doc) for pid, doc in documents.items()}
 
@@ -88,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(
-    pages: dict[str, str], extract: Callable[[str, str], object], empty: object
-) -> tuple[dict, float]:
+def _run(pages: dict[str, str], extract: Callable[[str, str], object], empty: object) -> tuple[dict, float]:
     """Extract every page (after one warm-up call); returns results and pages per second.
 
     A page that raises is reported and scored as empty rather than ending the run.

@@ -8,6 +8,7 @@ host had in flight (must not exceed host_concurrency).
 
     .venv/bin/python benchmarks/fetch.py [--pages 200] [--hosts 10] [--delay-ms 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -126,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'mode':<12}{'wall s':>9}{'pages/s':>9}{'ok':>6}{'max in-flight/host':>20}")
     for row in rows:
         print(
-            f"{row['mode']:<12}{row['wall']:>9.2f}{args.pages / row['wall']:>9.1f}"
-            f"{row['ok']:>6}{row['peak_host']:>20}"
+            f"{row['mode']:<12}{row['wall']:>9.2f}{args.pages / row['wall']:>9.1f}{row['ok']:>6}{row['peak_host']:>20}"
         )
     speedup = rows[0]["wall"] / rows[1]["wall"]
     within_limit = rows[1]["peak_host"] <= settings.host_concurrency

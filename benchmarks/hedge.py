@@ -20,6 +20,7 @@ Speed: sentences per second of the whole run, and, on a sample, the rate of the 
 pipeline (the same model and components, no rules, no decisions) run in the same process,
 so the ratio shows what the rules cost.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -171,7 +172,10 @@ def main() -> int:
 
     settings = Settings.from_env()
     tagger = Tagger(settings)
-    print(f"Tagging {len(records):,} BioScope sentences (split {args.split}) with rules {tagger.rules_version}, model {tagger.model}")
+    print(
+        f"Tagging {len(records):,} BioScope sentences (split {args.split}) "
+        f"with rules {tagger.rules_version}, model {tagger.model}"
+    )
     texts = [r["text"] for r in records]
     hedged, cues, seconds = tag_all(tagger, texts)
 

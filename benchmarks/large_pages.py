@@ -15,6 +15,7 @@ before it: a cost that grows linearly with the page doubles when the page double
 
     .venv/bin/python benchmarks/large_pages.py [--sizes 1 2 4 8]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ def make_page(size_bytes: int, pools: dict[str, list[str]], seed: int = SEED) ->
     """One HTML article of at least ``size_bytes`` bytes (UTF-8), sections until it is."""
     rng = random.Random(seed)
     title = rng.choice(pools["title"])
-    parts = [f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body><article>"
-             f"<h1>{html.escape(title)}</h1>"]
+    parts = [
+        f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body><article>"
+        f"<h1>{html.escape(title)}</h1>"
+    ]
     size = len(parts[0])
     while size < size_bytes:
         section = [f"<h2>{html.escape(rng.choice(pools['heading']))}</h2>"]
@@ -118,6 +121,7 @@ def measure_one(megabytes: float) -> dict:
         def wrapper(*args, **kwargs):
             with stage(name):
                 return function(*args, **kwargs)
+
         return wrapper
 
     # The stages as analyse() calls them, each timed where it is looked up.
@@ -146,8 +150,14 @@ def measure_one(megabytes: float) -> dict:
         total, wall = time.process_time() - started, time.perf_counter() - wall
     poll.stop()
     return {
-        "mb": megabytes, "bytes": size, "status": result.article.status, "sentences": result.article.n_sentences,
-        "claims": result.article.n_claims, "seconds": seconds, "total_seconds": total, "wall_seconds": wall,
+        "mb": megabytes,
+        "bytes": size,
+        "status": result.article.status,
+        "sentences": result.article.n_sentences,
+        "claims": result.article.n_claims,
+        "seconds": seconds,
+        "total_seconds": total,
+        "wall_seconds": wall,
         "peak_bytes": {name: max(0, peak - baseline) for name, peak in peaks.items()},
         "total_peak_bytes": max(0, max(peaks.values()) - baseline),
         "model_bytes": baseline,
@@ -161,8 +171,9 @@ def gc_collect() -> None:
 
 
 def child(megabytes: float) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(megabytes)], check=True,
-                          stdout=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(megabytes)], check=True, stdout=subprocess.PIPE, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -171,23 +182,29 @@ def report(runs: list[dict]) -> None:
     print("CPU seconds per stage (wall: elapsed time of the whole page)")
     print(head + f" {'wall':>8}")
     for run in runs:
-        print(f"{run['bytes'] / MB:>6.1f}MB {run['sentences']:>9} "
-              + " ".join(f"{run['seconds'][s]:>8.2f}" for s in STAGES)
-              + f" {run['total_seconds']:>8.2f} {run['wall_seconds']:>8.2f}")
+        print(
+            f"{run['bytes'] / MB:>6.1f}MB {run['sentences']:>9} "
+            + " ".join(f"{run['seconds'][s]:>8.2f}" for s in STAGES)
+            + f" {run['total_seconds']:>8.2f} {run['wall_seconds']:>8.2f}"
+        )
     print("\npeak memory above the loaded model, MB, per stage")
     print(head)
     for run in runs:
-        print(f"{run['bytes'] / MB:>6.1f}MB {run['sentences']:>9} "
-              + " ".join(f"{run['peak_bytes'][s] / MB:>8.0f}" for s in STAGES)
-              + f" {run['total_peak_bytes'] / MB:>8.0f}")
+        print(
+            f"{run['bytes'] / MB:>6.1f}MB {run['sentences']:>9} "
+            + " ".join(f"{run['peak_bytes'][s] / MB:>8.0f}" for s in STAGES)
+            + f" {run['total_peak_bytes'] / MB:>8.0f}"
+        )
     print(f"(model loaded: {runs[0]['model_bytes'] / MB:.0f} MB resident before the page)")
     print("\nratio to the page half its size (2.0 = linear)")
     print(f"{'page':>8} {'bytes':>6} {'time':>6} {'memory':>6}   per stage (time)")
     for before, run in zip(runs, runs[1:]):
         stages = " ".join(f"{s} {run['seconds'][s] / max(before['seconds'][s], 1e-9):.2f}" for s in STAGES[1:5])
-        print(f"{run['bytes'] / MB:>6.1f}MB {run['bytes'] / before['bytes']:>6.2f} "
-              f"{run['total_seconds'] / before['total_seconds']:>6.2f} "
-              f"{run['total_peak_bytes'] / max(before['total_peak_bytes'], 1):>6.2f}   {stages}")
+        print(
+            f"{run['bytes'] / MB:>6.1f}MB {run['bytes'] / before['bytes']:>6.2f} "
+            f"{run['total_seconds'] / before['total_seconds']:>6.2f} "
+            f"{run['total_peak_bytes'] / max(before['total_peak_bytes'], 1):>6.2f}   {stages}"
+        )
 
 
 def main() -> int:
@@ -201,8 +218,11 @@ def main() -> int:
     runs = []
     for megabytes in args.sizes:
         run = child(megabytes)
-        print(f"{megabytes:g} MB: {run['total_seconds']:.1f} CPU s, {run['total_peak_bytes'] / MB:.0f} MB, "
-              f"status {run['status']}", flush=True)
+        print(
+            f"{megabytes:g} MB: {run['total_seconds']:.1f} CPU s, {run['total_peak_bytes'] / MB:.0f} MB, "
+            f"status {run['status']}",
+            flush=True,
+        )
         runs.append(run)
     print()
     report(runs)

@@ -12,6 +12,7 @@ the raw input instead, so a wrapped sentence keeps its line break; its line is s
 each whitespace run read as one space. The baseline is pysbd ``clean=False``, run in the
 same process on the same texts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,14 +96,17 @@ def main() -> int:
     text = "\n\n".join(paragraphs)
     print(f"\nSpeed on {len(paragraphs)} paragraphs ({len(text):,} characters), best of 5 interleaved rounds:")
     one_block = text.replace("\n\n", " ")
-    rates = sentences_per_second({
-        "ours: split_text": (split_text, text),
-        "pysbd clean=False, paragraph by paragraph": (
-            lambda t: [s for p in t.split("\n\n") for s in segmenter.segment(p)], text
-        ),
-        "ours: split_block, all of it as one block": (split_block, one_block),
-        "pysbd clean=False, the same one block": (baseline, one_block),
-    })
+    rates = sentences_per_second(
+        {
+            "ours: split_text": (split_text, text),
+            "pysbd clean=False, paragraph by paragraph": (
+                lambda t: [s for p in t.split("\n\n") for s in segmenter.segment(p)],
+                text,
+            ),
+            "ours: split_block, all of it as one block": (split_block, one_block),
+            "pysbd clean=False, the same one block": (baseline, one_block),
+        }
+    )
     for name, (rate, count) in rates.items():
         print(f"  {name:<44} {rate:>9,.0f} sentences/s  ({count} sentences)")
     names = list(rates)

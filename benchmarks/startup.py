@@ -17,6 +17,7 @@ of a run on an idle machine (a run is mostly one busy thread).
 
     .venv/bin/python benchmarks/startup.py [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,16 +69,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="claims-startup-") as scratch:
         scratch = Path(scratch)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        env.update(PREFECT_HOME=str(scratch / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                   CLAIMS_CACHE_DIR=str(scratch / "cache"))
+        env.update(
+            PREFECT_HOME=str(scratch / "prefect"),
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            CLAIMS_CACHE_DIR=str(scratch / "cache"),
+        )
         (scratch / "empty.txt").write_text("# nothing yet\n")
         (scratch / "rules").mkdir()
         (scratch / "rules" / "x.jsonl").write_text('{"id": "X", "label": "SPARKLE", "pattern": "x"}\n')
         out = ["--out", str(scratch / "out")]
 
         interpreter = median_of(args.repeat, [sys.executable, "-c", "pass"], env)[0]
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-              f"python start {interpreter:.2f} s\n")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; python start {interpreter:.2f} s\n")
         print(f"{'case (medians)':44} {'wall':>8} {'CPU':>8} {'x python':>9}  goal (wall)")
         mistakes = {
             "missing file": ["run", str(scratch / "missing.html"), *out],
@@ -87,12 +90,17 @@ def main() -> None:
             "bad option (--runner spark)": ["run", str(PAGE), "--runner", "spark", *out],
         }
         for name, command in mistakes.items():
-            report(f"usage mistake: {name}", median_of(args.repeat, [*CLAIMS, *command], env, expect=2),
-                   interpreter, USAGE_GOAL)
+            report(
+                f"usage mistake: {name}",
+                median_of(args.repeat, [*CLAIMS, *command], env, expect=2),
+                interpreter,
+                USAGE_GOAL,
+            )
 
         run = [*CLAIMS, "run", str(PAGE), *out]
-        server = subprocess.run([*CLAIMS, "server", "start", "--port", _free_port()], env=env,
-                                capture_output=True, text=True, timeout=600)
+        server = subprocess.run(
+            [*CLAIMS, "server", "start", "--port", _free_port()], env=env, capture_output=True, text=True, timeout=600
+        )
         if server.returncode != 0:
             sys.exit(f"claims server start failed:\n{server.stdout}{server.stderr}")
         url = re.search(r"(http://\S+/api)", server.stdout).group(1)
@@ -105,8 +113,13 @@ def main() -> None:
         temporary = median_of(args.repeat, run, env)
         report("one page, PREFECT_API_URL set", configured, interpreter, RUN_GOAL)
         report("one page, claims server", reused, interpreter, RUN_GOAL)
-        report("one page, temporary server", temporary, interpreter, None,
-               f"({temporary[0] / reused[0]:.1f}x the claims server run)")
+        report(
+            "one page, temporary server",
+            temporary,
+            interpreter,
+            None,
+            f"({temporary[0] / reused[0]:.1f}x the claims server run)",
+        )
 
 
 def _free_port() -> str:

@@ -14,6 +14,7 @@ A lockbox batch's figure is a first-contact score only on the day it is first sc
     .venv/bin/python benchmarks/taggers.py [--modes rules model hybrid] [--sets DIR ...]
                                            [--skip-bioscope] [--bioscope-limit N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,7 +118,9 @@ def speed_texts() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--sets", nargs="+", type=Path, default=None, help="labelled sets (default: lockbox parts, devreal)")
+    parser.add_argument(
+        "--sets", nargs="+", type=Path, default=None, help="labelled sets (default: lockbox parts, devreal)"
+    )
     parser.add_argument("--skip-bioscope", action="store_true")
     parser.add_argument("--bioscope-limit", type=int, default=None, help="score only N BioScope sentences")
     parser.add_argument("--skip-speed", action="store_true")
@@ -126,8 +129,12 @@ def main() -> int:
     taggers = {mode: Tagger(Settings.from_env(tagger=mode)) for mode in args.modes}
     rows: list[tuple[str, dict[str, str]]] = []
     for path in sets:
-        rows.append((str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
-                     {m: scores(t, path) for m, t in taggers.items()}))
+        rows.append(
+            (
+                str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
+                {m: scores(t, path) for m, t in taggers.items()},
+            )
+        )
         print(f"{rows[-1][0]}: {rows[-1][1]}", file=sys.stderr, flush=True)
     if SEEDS_GOLD.is_file():
         rows.append(("seeds (shared)", {m: scores(t, SEEDS_GOLD, SEEDS_TEXTS) for m, t in taggers.items()}))
@@ -136,8 +143,10 @@ def main() -> int:
     if not args.skip_speed:
         texts = speed_texts()
         rows.append(("speed: tagger vs bare (ratio)", {m: speed(t, texts) for m, t in taggers.items()}))
-    print(f"\nmacro-F1 / needs_citation F1 by mode (rules {next(iter(taggers.values())).rules_version}; "
-          f"{', '.join(f'{m}: {t.model}' for m, t in taggers.items())})\n")
+    print(
+        f"\nmacro-F1 / needs_citation F1 by mode (rules {next(iter(taggers.values())).rules_version}; "
+        f"{', '.join(f'{m}: {t.model}' for m, t in taggers.items())})\n"
+    )
     print("| set | " + " | ".join(args.modes) + " |")
     print("|---|" + "---|" * len(args.modes))
     for name, cells in rows:

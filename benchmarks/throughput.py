@@ -2,7 +2,7 @@
 memory as the input grows, and polite concurrent fetching.
 
 The corpus is generated: articles assembled at random (seeded) from the headings, paragraph
-sentences and list items of the example pages in ``data/raw/examples``, written as HTML files.
+sentences and list items of the example pages in ``src/claims/examples``, written as HTML files.
 
 1. Tagger words/s over the sentences of the smallest corpus, against bare ``nlp.pipe`` of the
    same model with the same components the tagger keeps (parser and NER excluded), all in
@@ -20,6 +20,7 @@ sentences and list items of the example pages in ``data/raw/examples``, written 
 
     .venv/bin/python benchmarks/throughput.py [--sizes 200 2000] [--workers 2] [--skip-fetch]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,7 @@ from pathlib import Path
 import psutil
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES = HERE.parent / "data" / "raw" / "examples"
+EXAMPLES = HERE.parent / "src" / "claims" / "examples"
 GOAL_TAGGER_RATIO = 0.8
 GOAL_DASK_SPEEDUP = 1.7
 GOAL_RSS_GROWTH = 1.5
@@ -46,6 +47,7 @@ SEED = 7
 
 
 # --- corpus ----------------------------------------------------------------------------
+
 
 def example_pools() -> dict[str, list[str]]:
     """Titles, headings, paragraph sentences and list items of the example pages."""
@@ -58,7 +60,7 @@ def example_pools() -> dict[str, list[str]]:
         document = extract(path.read_text(encoding="utf-8"), kind, None)
         for block in document.blocks:
             if block.kind in ("title", "heading", "list_item"):
-                pools[block.kind].append(document.text[block.start:block.end])
+                pools[block.kind].append(document.text[block.start : block.end])
         pools["paragraph"] += [s.text for s in split_document(document) if s.block_kind == "paragraph"]
     return pools
 
@@ -79,8 +81,10 @@ def make_corpus(n_articles: int, folder: Path, pools: dict[str, list[str]], seed
             if rng.random() < 0.4:
                 items = rng.sample(pools["list_item"], rng.randint(3, 5))
                 body.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
-        page = (f"<!doctype html><html><head><title>{html.escape(title)}</title></head>"
-                f"<body><article>{''.join(body)}</article></body></html>")
+        page = (
+            f"<!doctype html><html><head><title>{html.escape(title)}</title></head>"
+            f"<body><article>{''.join(body)}</article></body></html>"
+        )
         path = folder / f"article-{i:05d}.html"
         path.write_text(page, encoding="utf-8")
         paths.append(path)
@@ -88,6 +92,7 @@ def make_corpus(n_articles: int, folder: Path, pools: dict[str, list[str]], seed
 
 
 # --- 1. tagger against bare spaCy -------------------------------------------------------
+
 
 def tagger_figures(paths: list[Path], repeat: int) -> dict:
     import spacy
@@ -120,20 +125,38 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
             timings[name].append(time.perf_counter() - start)
     bare_s, pipeline_s, tagger_s = (min(timings[name]) for name in runs)
     return {
-        "articles": len(articles), "sentences": len(texts), "words": words,
-        "bare_components": bare.pipe_names, "tagger_components": tagger.nlp.pipe_names,
-        "bare_wps": words / bare_s, "pipeline_wps": words / pipeline_s, "tagger_wps": words / tagger_s,
+        "articles": len(articles),
+        "sentences": len(texts),
+        "words": words,
+        "bare_components": bare.pipe_names,
+        "tagger_components": tagger.nlp.pipe_names,
+        "bare_wps": words / bare_s,
+        "pipeline_wps": words / pipeline_s,
+        "tagger_wps": words / tagger_s,
     }
 
 
 # --- 2. the flow, one child process per run ---------------------------------------------
 
+
 def run_child(size: int, runner: str, corpus: Path, workers: int, chunk_size: int | None, scratch: Path) -> dict:
     result = scratch / f"{runner}-{size}.json"
     log = scratch / f"{runner}-{size}.log"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", runner, "--corpus", str(corpus),
-               "--out", str(scratch / f"out-{runner}-{size}"), "--result", str(result),
-               "--workers", str(workers), *(["--chunk-size", str(chunk_size)] if chunk_size else [])]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        runner,
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(scratch / f"out-{runner}-{size}"),
+        "--result",
+        str(result),
+        "--workers",
+        str(workers),
+        *(["--chunk-size", str(chunk_size)] if chunk_size else []),
+    ]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "CLAIMS_CACHE_DIR": str(scratch / "cache")}
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=HERE.parent)
@@ -199,6 +222,7 @@ def child(args: argparse.Namespace) -> int:
 
 # --- report -----------------------------------------------------------------------------
 
+
 def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
@@ -230,44 +254,56 @@ def main(argv: list[str] | None = None) -> int:
 
         t = tagger_figures(sorted(corpora[sizes[0]].iterdir()), args.repeat)
         ratio = t["tagger_wps"] / t["bare_wps"]
-        print(f"\n1. tagger, {t['articles']} articles, {t['sentences']} sentences, {t['words']} words "
-              f"(best of {args.repeat})")
+        print(
+            f"\n1. tagger, {t['articles']} articles, {t['sentences']} sentences, {t['words']} words "
+            f"(best of {args.repeat})"
+        )
         print(f"   bare nlp.pipe {t['bare_components']}: {t['bare_wps']:,.0f} words/s")
         added = sorted(set(t["tagger_components"]) - set(t["bare_components"]))
         print(f"   tagger's pipeline alone (+ {', '.join(added)}): {t['pipeline_wps']:,.0f} words/s")
         print(f"   Tagger.tag_articles (pipeline + decisions): {t['tagger_wps']:,.0f} words/s")
-        print(f"   ratio tagger / bare = {ratio:.2f} "
-              f"(goal >= {GOAL_TAGGER_RATIO}: {verdict(ratio >= GOAL_TAGGER_RATIO)})")
+        print(
+            f"   ratio tagger / bare = {ratio:.2f} (goal >= {GOAL_TAGGER_RATIO}: {verdict(ratio >= GOAL_TAGGER_RATIO)})"
+        )
 
         if args.skip_flow:
             return 0
         chunks = f"at most {args.chunk_size}" if args.chunk_size else "the flow's default number of"
         print(f"\n2. flow, chunks of {chunks} articles, Dask: local cluster of {args.workers} worker processes")
-        print(f"   {'articles':>8} {'runner':>6} {'wall s':>8} {'art/s':>7} {'tag s':>7} {'tag art/s':>9} "
-              f"{'claims':>7} {'RSS MiB flow':>12} {'worker':>6}   CPU s flow/workers/server")
+        print(
+            f"   {'articles':>8} {'runner':>6} {'wall s':>8} {'art/s':>7} {'tag s':>7} {'tag art/s':>9} "
+            f"{'claims':>7} {'RSS MiB flow':>12} {'worker':>6}   CPU s flow/workers/server"
+        )
         rows: dict[tuple[int, str], dict] = {}
         for n in sizes:
             for runner in ("local", "dask"):
                 r = rows[n, runner] = run_child(n, runner, corpora[n], args.workers, args.chunk_size, scratch)
                 worker_rss = f"{r['worker_peak_rss_mib']:.0f}" if r["worker_peak_rss_mib"] else "-"
                 cpu = "/".join(f"{r['cpu'].get(role, 0):.0f}" for role in ("flow", "worker", "server"))
-                print(f"   {n:>8} {runner:>6} {r['wall']:>8.1f} {n / r['wall']:>7.1f} {r['tag_seconds']:>7.1f} "
-                      f"{n / r['tag_seconds']:>9.1f} {r['n_claims']:>7} {r['peak_rss_mib']:>12.0f} {worker_rss:>6}   "
-                      f"{cpu}", flush=True)
+                print(
+                    f"   {n:>8} {runner:>6} {r['wall']:>8.1f} {n / r['wall']:>7.1f} {r['tag_seconds']:>7.1f} "
+                    f"{n / r['tag_seconds']:>9.1f} {r['n_claims']:>7} {r['peak_rss_mib']:>12.0f} {worker_rss:>6}   "
+                    f"{cpu}",
+                    flush=True,
+                )
         for n in sizes:
             local, dask = rows[n, "local"], rows[n, "dask"]
             tag_speedup = local["tag_seconds"] / dask["tag_seconds"]
             same = local["n_claims"] == dask["n_claims"]
-            print(f"   {n} articles: Dask speed-up end-to-end {local['wall'] / dask['wall']:.2f}x, tagging part "
-                  f"{tag_speedup:.2f}x (goal >= {GOAL_DASK_SPEEDUP}x: {verdict(tag_speedup >= GOAL_DASK_SPEEDUP)}); "
-                  f"same claim count: {same}")
+            print(
+                f"   {n} articles: Dask speed-up end-to-end {local['wall'] / dask['wall']:.2f}x, tagging part "
+                f"{tag_speedup:.2f}x (goal >= {GOAL_DASK_SPEEDUP}x: {verdict(tag_speedup >= GOAL_DASK_SPEEDUP)}); "
+                f"same claim count: {same}"
+            )
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
             for runner, key in (("local", "peak_rss_mib"), ("dask", "peak_rss_mib"), ("dask", "worker_peak_rss_mib")):
                 growth = rows[large, runner][key] / rows[small, runner][key]
                 what = f"{runner} {'worker' if key.startswith('worker') else 'flow'} process"
-                print(f"   peak RSS, {what}: {large} vs {small} articles = {growth:.2f}x "
-                      f"(goal <= {GOAL_RSS_GROWTH}x: {verdict(growth <= GOAL_RSS_GROWTH)})")
+                print(
+                    f"   peak RSS, {what}: {large} vs {small} articles = {growth:.2f}x "
+                    f"(goal <= {GOAL_RSS_GROWTH}x: {verdict(growth <= GOAL_RSS_GROWTH)})"
+                )
 
     if not args.skip_fetch:
         print("\n3. fetch (benchmarks/fetch.py)", flush=True)

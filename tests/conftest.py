@@ -1,4 +1,5 @@
 """Fixtures shared by every test folder."""
+
 from pathlib import Path
 
 import pytest
@@ -17,5 +18,4 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
-    return REPO / "data" / "raw" / "examples"
-
+    return REPO / "src" / "claims" / "examples"

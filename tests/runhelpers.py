@@ -3,13 +3,22 @@
 Importable from any test (``pythonpath = ["tests"]`` in pyproject.toml): ``from runhelpers
 import article_row, claim_row, commit_run``.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
 
-BLANK = {"str": "", "int": 0, "bool": False, "list": [], "float": 0.0, "records": [], "counts": {},
-         "datetime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+BLANK = {
+    "str": "",
+    "int": 0,
+    "bool": False,
+    "list": [],
+    "float": 0.0,
+    "records": [],
+    "counts": {},
+    "datetime": datetime(2026, 1, 1, tzinfo=timezone.utc),
+}
 
 
 def blank(col):
@@ -31,8 +40,9 @@ def article_row(source: str, **fields):
     from claims.runfolder import ArticleRow
 
     row = {c.name: blank(c) for c in ARTICLES}
-    return ArticleRow(**(row | {"article_id": article_id(source), "source": source, "status": "ok", "run_id": "r1"}
-                         | fields))
+    return ArticleRow(
+        **(row | {"article_id": article_id(source), "source": source, "status": "ok", "run_id": "r1"} | fields)
+    )
 
 
 def claim_row(source: str, index: int, sentence: str, **fields):
@@ -42,12 +52,27 @@ def claim_row(source: str, index: int, sentence: str, **fields):
     from claims.runfolder import ClaimRow
 
     row = {c.name: blank(c) for c in CLAIMS}
-    return ClaimRow(**(row | {
-        "claim_id": claim_id(source, index, sentence), "article_id": article_id(source), "source": source,
-        "sentence_index": index, "sentence": sentence, "claim_types": ["EFFICACY"], "efficacy": True,
-        "red_flags": ["cures", "for good"], "priority": "high", "needs_citation": True, "run_id": "r1",
-        "rules_version": "v1", "model": "m1",
-    } | fields))
+    return ClaimRow(
+        **(
+            row
+            | {
+                "claim_id": claim_id(source, index, sentence),
+                "article_id": article_id(source),
+                "source": source,
+                "sentence_index": index,
+                "sentence": sentence,
+                "claim_types": ["EFFICACY"],
+                "efficacy": True,
+                "red_flags": ["cures", "for good"],
+                "priority": "high",
+                "needs_citation": True,
+                "run_id": "r1",
+                "rules_version": "v1",
+                "model": "m1",
+            }
+            | fields
+        )
+    )
 
 
 def commit_run(out, chunks, *, run_id="r1", append=False, sources=("x",), texts=()):
@@ -61,9 +86,16 @@ def commit_run(out, chunks, *, run_id="r1", append=False, sources=("x",), texts=
         counts = {}
         for claim in claims:
             counts[claim.article_id] = counts.get(claim.article_id, 0) + 1
-        articles = [replace(a, n_claims=counts.get(a.article_id, 0),
-                            n_needs_citation=sum(c.needs_citation for c in claims if c.article_id == a.article_id))
-                    if a.status == "ok" else a for a in articles]
+        articles = [
+            replace(
+                a,
+                n_claims=counts.get(a.article_id, 0),
+                n_needs_citation=sum(c.needs_citation for c in claims if c.article_id == a.article_id),
+            )
+            if a.status == "ok"
+            else a
+            for a in articles
+        ]
         begun.parts.write_chunk(index, articles, claims, texts if index == 0 else ())
     run = RunInfo(run_id, "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:00+00:00", list(sources), append, "m1", "v1")
     try:

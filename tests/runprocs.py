@@ -3,6 +3,7 @@ signalled, killed, and what they leave behind checked.
 
 Importable from any test (``pythonpath = ["tests"]``): ``from runprocs import Run, ...``.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ CLAIMS = [sys.executable, "-m", "claims.cli"]
 STOP_WITHIN = 10.0
 #: Seconds a killed run's children get to die with it.
 CHILDREN_GONE_WITHIN = 10.0
-ARTICLE = ("Treatment {i}\n\nKetamine infusions relieve nerve pain within hours for patient group {i}. "
-           "The treatment is completely safe and non-addictive. Studies show it may ease depression too.\n")
+ARTICLE = (
+    "Treatment {i}\n\nKetamine infusions relieve nerve pain within hours for patient group {i}. "
+    "The treatment is completely safe and non-addictive. Studies show it may ease depression too.\n"
+)
 
 
 def free_port() -> int:
@@ -51,9 +54,15 @@ def port_is_free(port: int) -> bool:
 
 def base_env(prefect_home: Path, cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               CLAIMS_CACHE_DIR=str(cache), CLAIMS_HOST_DELAY="0", CLAIMS_RETRIES="1", CLAIMS_BACKOFF="0.05",
-               PYTHONUNBUFFERED="1")
+    env.update(
+        PREFECT_HOME=str(prefect_home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        CLAIMS_CACHE_DIR=str(cache),
+        CLAIMS_HOST_DELAY="0",
+        CLAIMS_RETRIES="1",
+        CLAIMS_BACKOFF="0.05",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
@@ -67,8 +76,9 @@ class Run:
 
     @classmethod
     def start(cls, args: list[str], env: dict[str, str], cwd: Path | None = None, program: list[str] = CLAIMS) -> "Run":
-        process = subprocess.Popen([*program, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, bufsize=1)
+        process = subprocess.Popen(
+            [*program, *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
         run = cls(process)
         threading.Thread(target=run._read, daemon=True).start()
         return run
@@ -84,7 +94,7 @@ class Run:
         None if the process ends first."""
         regex = re.compile(pattern)
         for line in list(self.lines):
-            if (found := regex.search(line)):
+            if found := regex.search(line):
                 return found
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -94,7 +104,7 @@ class Run:
                 continue
             if line is None:
                 return None
-            if (found := regex.search(line)):
+            if found := regex.search(line):
                 return found
         raise AssertionError(f"no line matching {pattern!r} within {timeout} s; output:\n{self.output}")
 
@@ -118,7 +128,9 @@ class Run:
             code = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill_tree()
-            raise AssertionError(f"still running {timeout} s after {signal.Signals(signum).name}:\n{self.output}")
+            raise AssertionError(
+                f"still running {timeout} s after {signal.Signals(signum).name}:\n{self.output}"
+            ) from None
         return code, time.monotonic() - sent, children
 
     def kill_tree(self) -> None:
@@ -134,7 +146,7 @@ class Run:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill_tree()
-            raise AssertionError(f"did not finish within {timeout} s:\n{self.output}")
+            raise AssertionError(f"did not finish within {timeout} s:\n{self.output}") from None
 
 
 def survivors(children: list[psutil.Process], within: float = CHILDREN_GONE_WITHIN) -> list[str]:
@@ -154,8 +166,7 @@ def leftovers(out: Path) -> list[str]:
     """Files a stopped run must not leave in its output folder: parts, staging folders,
     temporary files and links."""
     names = [p.name for p in out.iterdir()] if out.is_dir() else []
-    return [n for n in names if n.startswith((".parts-", ".gen-", ".current.")) or n.endswith(".tmp")
-            or ".link." in n]
+    return [n for n in names if n.startswith((".parts-", ".gen-", ".current.")) or n.endswith(".tmp") or ".link." in n]
 
 
 def prefect_api(api_url: str, path: str, body: dict | None = None, attempts: int = 8):
@@ -163,9 +174,12 @@ def prefect_api(api_url: str, path: str, body: dict | None = None, attempts: int
 
     A server on SQLite answers 503 while its database is busy and means "retry" (Prefect's
     own client retries it); so do we, with a growing pause, and fail on any other error."""
-    request = urllib.request.Request(f"{api_url}{path}", data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"},
-                                     method="POST" if body is not None else "GET")
+    request = urllib.request.Request(
+        f"{api_url}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+        method="POST" if body is not None else "GET",
+    )
     for attempt in range(attempts):
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -173,7 +187,7 @@ def prefect_api(api_url: str, path: str, body: dict | None = None, attempts: int
         except urllib.error.HTTPError as error:
             if error.code != 503 or attempt == attempts - 1:
                 raise
-            time.sleep(0.25 * 2 ** attempt)
+            time.sleep(0.25 * 2**attempt)
 
 
 def flow_run_state(api_url: str, output: str) -> str | None:

@@ -1,4 +1,5 @@
 """``import claims`` alone gives the documented API (a fresh interpreter, nothing else imported)."""
+
 import subprocess
 import sys
 

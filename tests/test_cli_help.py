@@ -1,4 +1,5 @@
 """Every command and option explains itself, and the version is one option away."""
+
 import argparse
 
 import pytest

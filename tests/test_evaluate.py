@@ -1,5 +1,6 @@
 """Scoring against labelled units: the counts, the matching rule, the gold-set shapes, and
 errors explained by the sentence that made them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,22 +15,36 @@ from claims.goldsets import GoldSetError, load_gold_set
 
 
 def _unit(doc, i, text, labels=(), needs_citation=None):
-    return {"doc": doc, "i": i, "text": text, "labels": list(labels),
-            "needs_citation": bool(labels) if needs_citation is None else needs_citation}
+    return {
+        "doc": doc,
+        "i": i,
+        "text": text,
+        "labels": list(labels),
+        "needs_citation": bool(labels) if needs_citation is None else needs_citation,
+    }
 
 
 def _pred(doc, sentence, types=(), triggers=(), rules=(), needs_citation=None):
-    return {"source": f"/x/{doc}.txt", "sentence": sentence, "claim_types": list(types), "triggers": list(triggers),
-            "rule_ids": list(rules), "needs_citation": bool(types) if needs_citation is None else needs_citation,
-            "hedged": False}
+    return {
+        "source": f"/x/{doc}.txt",
+        "sentence": sentence,
+        "claim_types": list(types),
+        "triggers": list(triggers),
+        "rule_ids": list(rules),
+        "needs_citation": bool(types) if needs_citation is None else needs_citation,
+        "hedged": False,
+    }
 
 
 def test_counts_per_label_and_needs_citation():
-    gold = [_unit("a", 0, "Ketamine relieves nerve pain.", ["EFFICACY"]),
-            _unit("a", 1, "It is completely safe.", ["SAFETY"]),
-            _unit("a", 2, "Book a visit today.")]
-    preds = pd.DataFrame([_pred("a", "Ketamine relieves nerve pain.", ["EFFICACY"]),
-                          _pred("a", "Book a visit today.", ["SAFETY"])])
+    gold = [
+        _unit("a", 0, "Ketamine relieves nerve pain.", ["EFFICACY"]),
+        _unit("a", 1, "It is completely safe.", ["SAFETY"]),
+        _unit("a", 2, "Book a visit today."),
+    ]
+    preds = pd.DataFrame(
+        [_pred("a", "Ketamine relieves nerve pain.", ["EFFICACY"]), _pred("a", "Book a visit today.", ["SAFETY"])]
+    )
     report = score(gold, preds)
     assert (report["EFFICACY"]["tp"], report["EFFICACY"]["fp"], report["EFFICACY"]["fn"]) == (1, 0, 0)
     assert (report["SAFETY"]["tp"], report["SAFETY"]["fp"], report["SAFETY"]["fn"]) == (0, 1, 1)
@@ -47,10 +62,12 @@ def test_a_short_heading_is_not_matched_to_a_sentence_that_repeats_its_words_mid
 def test_a_false_positive_shows_only_the_triggers_of_the_sentence_that_carried_it():
     # the gold unit was split in two by the tagger; only the second half claims SAFETY
     gold = [_unit("a", 0, "Infusions ease pain within hours, and patients sleep better afterwards.", ["EFFICACY"])]
-    preds = pd.DataFrame([
-        _pred("a", "Infusions ease pain within hours,", ["EFFICACY"], ["ease pain"], ["EFF-relieve"]),
-        _pred("a", "and patients sleep better afterwards.", ["SAFETY"], ["sleep"], ["SAF-odd"]),
-    ])
+    preds = pd.DataFrame(
+        [
+            _pred("a", "Infusions ease pain within hours,", ["EFFICACY"], ["ease pain"], ["EFF-relieve"]),
+            _pred("a", "and patients sleep better afterwards.", ["SAFETY"], ["sleep"], ["SAF-odd"]),
+        ]
+    )
     [error] = score(gold, preds)["errors"]
     assert error["false_positive"] == ["SAFETY"]
     assert error["triggers"] == ["sleep"] and error["rule_ids"] == ["SAF-odd"]
@@ -63,9 +80,13 @@ def test_real_pages_are_read_from_the_cache_and_checked_by_hash(tmp_path):
     (tmp_path / "lockbox" / "cache").mkdir()
     (tmp_path / "lockbox" / "cache" / "r9-nad.txt").write_text(text, encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
-    (batch / "pages.jsonl").write_text(json.dumps({"doc": "r9-nad", "url": "https://nad.example/", "sha256": digest}) + "\n")
-    (batch / "gold.jsonl").write_text(json.dumps({"doc": "r9-nad", "i": 0, "start": 0, "end": 26,
-                                                  "labels": ["EFFICACY"], "needs_citation": True}) + "\n")
+    (batch / "pages.jsonl").write_text(
+        json.dumps({"doc": "r9-nad", "url": "https://nad.example/", "sha256": digest}) + "\n"
+    )
+    (batch / "gold.jsonl").write_text(
+        json.dumps({"doc": "r9-nad", "i": 0, "start": 0, "end": 26, "labels": ["EFFICACY"], "needs_citation": True})
+        + "\n"
+    )
     gold = load_gold_set(batch)
     assert [u["text"] for u in gold.units] == ["NAD+ drips restore energy."] and not gold.missing
     (tmp_path / "lockbox" / "cache" / "r9-nad.txt").write_text(text + " Edited.", encoding="utf-8")
@@ -83,17 +104,43 @@ def test_the_command_reports_a_false_positive_with_its_own_sentences_triggers_on
     """The gold unit is one sentence; the run split it in two, and only the second half
     carries the wrong label: the report names that half's rule and trigger, not the first's."""
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({
-        "doc": "a", "i": 0, "text": "TMS relieves depression; sessions are safe and quick.", "labels": ["EFFICACY"],
-        "hedged": False, "cited": False, "vague_authority": False, "red_flags": [], "needs_citation": True,
-    }) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "doc": "a",
+                "i": 0,
+                "text": "TMS relieves depression; sessions are safe and quick.",
+                "labels": ["EFFICACY"],
+                "hedged": False,
+                "cited": False,
+                "vague_authority": False,
+                "red_flags": [],
+                "needs_citation": True,
+            }
+        )
+        + "\n"
+    )
     pred = tmp_path / "pred.jsonl"
-    pd.DataFrame([
-        {"source": "dir/a.txt", "sentence": "TMS relieves depression;", "claim_types": ["EFFICACY"],
-         "needs_citation": True, "rule_ids": ["EFF-relieve-problem"], "triggers": ["relieves depression"]},
-        {"source": "dir/a.txt", "sentence": "sessions are safe and quick.", "claim_types": ["SAFETY"],
-         "needs_citation": True, "rule_ids": ["SAF-safe"], "triggers": ["safe"]},
-    ]).to_json(pred, orient="records", lines=True)
+    pd.DataFrame(
+        [
+            {
+                "source": "dir/a.txt",
+                "sentence": "TMS relieves depression;",
+                "claim_types": ["EFFICACY"],
+                "needs_citation": True,
+                "rule_ids": ["EFF-relieve-problem"],
+                "triggers": ["relieves depression"],
+            },
+            {
+                "source": "dir/a.txt",
+                "sentence": "sessions are safe and quick.",
+                "claim_types": ["SAFETY"],
+                "needs_citation": True,
+                "rule_ids": ["SAF-safe"],
+                "triggers": ["safe"],
+            },
+        ]
+    ).to_json(pred, orient="records", lines=True)
 
     assert main(["evaluate", str(gold), "--pred", str(pred), "--json"]) == 0
     [error] = json.loads(capsys.readouterr().out)["errors"]

@@ -34,7 +34,14 @@ def test_bad_sources_become_errors_not_exceptions(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     sources = resolve_sources(
-        ["ftp://files.example/a.html", str(tmp_path / "missing.html"), str(pdf), str(empty), "@/no/such/list", "https://"]
+        [
+            "ftp://files.example/a.html",
+            str(tmp_path / "missing.html"),
+            str(pdf),
+            str(empty),
+            "@/no/such/list",
+            "https://",
+        ]
     )
     assert [s.kind for s in sources] == ["invalid"] * 6
     errors = [s.error for s in sources]

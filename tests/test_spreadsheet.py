@@ -1,5 +1,6 @@
 """CSV written by the project cannot run as a formula in a spreadsheet, and only
 ``claims.spreadsheet`` writes CSV."""
+
 from __future__ import annotations
 
 import ast
@@ -16,8 +17,9 @@ from claims.spreadsheet import csv_cell, to_csv
 SRC = Path(claims.__file__).resolve().parent
 
 
-@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://evil.example/x","Open")', "+1+1", "-2+3", "@SUM(A1)",
-                                     "\t=1", "\r=1"])
+@pytest.mark.parametrize(
+    "hostile", ['=HYPERLINK("http://evil.example/x","Open")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+)
 def test_formula_cells_are_defused(hostile):
     assert csv_cell(hostile) == "'" + hostile
     assert csv_cell([hostile, "fine"]) == "'" + hostile + "; fine"

@@ -1,4 +1,5 @@
 """claims: find health claims in clinic web articles and flag those that need a citation."""
+
 __version__ = "0.1.0"
 __all__ = ["DatasetError", "TABLES", "__version__", "load"]
 

@@ -4,6 +4,7 @@ Every file the project writes (dataset tables, page cache, article texts, export
 goes through here: a temporary file in the same folder, flushed to disk, then renamed over
 the target, so a crash or a full disk leaves the previous version intact.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,6 +47,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str, *, make_folder: bool = True) -> None:
     """UTF-8, newlines kept as given."""
+
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -14,6 +14,7 @@ reference is a record of the ``references`` column (``dataset/schema.py``):
 * ``entry_link``: the entry on the source page: its id, else a text fragment of its opening
   words (None for a local file).
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,10 @@ _SCHOLARLY_HOSTS = ("doi.org", "pubmed.ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: A numeric marker inside a citation as the tagger reports it (its span may take in the
 #: word it is glued to: "trial.[2]"): "[2, 5]", "[4-6]", "(3)", or superscript digits.
-_NUMERIC_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\]|\((\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\)"
-                             r"|([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_NUMERIC_MARKER = re.compile(
+    r"\[(\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\]|\((\d{1,3}(?:\s*[,–—-]\s*\d{1,3})*)\)"
+    r"|([⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})[a-z]?\b")
 _NAME = re.compile(r"\b([A-Z][\w'’-]+)")
 _NOT_NAMES = frozenset({"See", "In", "The", "A", "An", "And", "Et", "Al"})
@@ -58,18 +61,26 @@ def resolve(
     ``marker_links``: (anchor text, href) of the sentence's links, so that a marker linking
     to an id on the page finds the entry with that id.
     """
-    fragments = [(text.strip(), urlsplit(href).fragment) for text, href in marker_links
-                 if urlsplit(href).fragment and text.strip()]
+    fragments = [
+        (text.strip(), urlsplit(href).fragment)
+        for text, href in marker_links
+        if urlsplit(href).fragment and text.strip()
+    ]
     records: list[dict[str, str | None]] = []
     for citation in dict.fromkeys(citations):
         fragment = next((target for text, target in fragments if text in citation), None)
         for entry, link in _targets(citation, references, fragment):
-            record = dict(zip(REFERENCE_FIELDS, (
-                citation,
-                entry.text if entry else None,
-                link or (scholarly_link(entry) if entry else None),
-                entry_link(page_url, entry) if entry else None,
-            )))
+            record = dict(
+                zip(
+                    REFERENCE_FIELDS,
+                    (
+                        citation,
+                        entry.text if entry else None,
+                        link or (scholarly_link(entry) if entry else None),
+                        entry_link(page_url, entry) if entry else None,
+                    ),
+                )
+            )
             if (record["text"] or record["link"]) and record not in records:
                 records.append(record)
     return records

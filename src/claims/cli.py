@@ -6,20 +6,25 @@ what each stage makes of a page (``extract``, ``sentences``, ``tag``), score a r
 labelled articles (``evaluate``), print the per-site table (``report``) or review flagged
 claims (``review``).
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples"
+#: The example pages `claims run` reads when given no source: package data, so any install has them.
+EXAMPLES = Path(__file__).resolve().parent / "examples"
 TAGGERS = ("rules", "model", "hybrid")
-TAGGER_HELP = ("who decides the claim types: rules, model (the trained classifier) or hybrid (either); "
-               "default: hybrid, or CLAIMS_TAGGER")
+TAGGER_HELP = (
+    "who decides the claim types: rules, model (the trained classifier) or hybrid (either); "
+    "default: hybrid, or CLAIMS_TAGGER"
+)
 
 #: Exit statuses of ``claims run`` (a cancelled run: 128 + the signal's number).
 EXIT_ALL_FAILED = 1  # every source failed
@@ -41,44 +46,82 @@ def _parser() -> argparse.ArgumentParser:
     from claims import __version__
 
     parser = argparse.ArgumentParser(
-        prog="claims", description="Find the efficacy, safety and mechanism claims in health-clinic web articles "
-                                   "and flag those that need a citation.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                        help="print the version of claims and exit")
+        prog="claims",
+        description="Find the efficacy, safety and mechanism claims in health-clinic web articles "
+        "and flag those that need a citation.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version of claims and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     run = sub.add_parser("run", help="tag sources and write the dataset (a Prefect flow)")
-    run.add_argument("sources", nargs="*", metavar="SOURCE",
-                     help="http(s) URL, .html/.htm/.txt file, folder, or @FILE listing sources "
-                          "(default: the bundled examples in data/raw/examples)")
+    run.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="http(s) URL, .html/.htm/.txt file, folder, or @FILE listing sources "
+        "(default: the example pages bundled with claims, in claims/examples)",
+    )
     run.add_argument("--out", default=None, help="output folder (default: data/processed)")
     run.add_argument("--append", action="store_true", help="add to an existing output instead of replacing it")
     run.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
     run.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
     run.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
-    run.add_argument("--chunk-size", type=int, default=None, help="most articles per task (default: by runner, see CHUNK_SIZE in claims/scheduling.py)")
-    run.add_argument("--runner", choices=("local", "dask"), default="local",
-                     help="where tagging tasks run: threads of this process (default) or Dask workers")
-    run.add_argument("--dask-address", default=None, metavar="ADDRESS",
-                     help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                          "(default with --runner dask: a local cluster)")
-    run.add_argument("--dask-workers", type=int, default=None, metavar="N",
-                     help="worker processes of the local Dask cluster (default: one per core)")
-    run.add_argument("--site", action="append", default=[], metavar="SITE", dest="sites",
-                     help="also read the articles discovered on this site (home page URL or @FILE of them; "
-                          "repeatable): see `claims discover`")
+    run.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="most articles per task (default: by runner, see CHUNK_SIZE in claims/scheduling.py)",
+    )
+    run.add_argument(
+        "--runner",
+        choices=("local", "dask"),
+        default="local",
+        help="where tagging tasks run: threads of this process (default) or Dask workers",
+    )
+    run.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="ADDRESS",
+        help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(default with --runner dask: a local cluster)",
+    )
+    run.add_argument(
+        "--dask-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes of the local Dask cluster (default: one per core)",
+    )
+    run.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        metavar="SITE",
+        dest="sites",
+        help="also read the articles discovered on this site (home page URL or @FILE of them; "
+        "repeatable): see `claims discover`",
+    )
     _discovery_options(run)
     run.set_defaults(handler=_run)
 
-    disc = sub.add_parser("discover", help="list the article URLs of sites (sitemaps, feeds, then links)",
-                          description="List each site's article URLs: from the sitemaps its robots.txt names and "
-                                      "/sitemap.xml, the feeds its home page links to, then links followed from the "
-                                      "home page. Every request is polite (robots.txt, Crawl-delay, per-host limits, "
-                                      "the raw cache). Prints one URL per line, with how it was found; what was "
-                                      "dropped and why follows as comments, so the output is an @FILE for "
-                                      "`claims run`. A summary per site goes to standard error.")
-    disc.add_argument("sites", nargs="+", metavar="SITE",
-                      help="home page URL (https://clinic.example/, or clinic.example) or @FILE listing one per line")
+    disc = sub.add_parser(
+        "discover",
+        help="list the article URLs of sites (sitemaps, feeds, then links)",
+        description="List each site's article URLs: from the sitemaps its robots.txt names and "
+        "/sitemap.xml, the feeds its home page links to, then links followed from the "
+        "home page. Every request is polite (robots.txt, Crawl-delay, per-host limits, "
+        "the raw cache). Prints one URL per line, with how it was found; what was "
+        "dropped and why follows as comments, so the output is an @FILE for "
+        "`claims run`. A summary per site goes to standard error.",
+    )
+    disc.add_argument(
+        "sites",
+        nargs="+",
+        metavar="SITE",
+        help="home page URL (https://clinic.example/, or clinic.example) or @FILE listing one per line",
+    )
     _discovery_options(disc)
     disc.add_argument("--out", default=None, metavar="FILE", help="write the list to FILE instead of standard output")
     disc.add_argument("--refresh", action="store_true", help="ignore the page cache and fetch again")
@@ -86,8 +129,12 @@ def _parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="print the per-site table of a run's output (sites.parquet)")
     rep.add_argument("dir", nargs="?", default=None, metavar="DIR", help="run output folder (default: data/processed)")
-    rep.add_argument("--format", choices=("table", "md", "csv"), default="table",
-                     help="aligned text (default), a markdown table, or CSV with every column")
+    rep.add_argument(
+        "--format",
+        choices=("table", "md", "csv"),
+        default="table",
+        help="aligned text (default), a markdown table, or CSV with every column",
+    )
     rep.set_defaults(handler=_report)
 
     ext = sub.add_parser("extract", help="print the main text of one source (blocks separated by blank lines)")
@@ -106,57 +153,105 @@ def _parser() -> argparse.ArgumentParser:
     tag.set_defaults(handler=_tag)
 
     ev = sub.add_parser("evaluate", help="score the tagger against labelled units (docs/annotation.md)")
-    ev.add_argument("gold", metavar="GOLD",
-                    help="a gold .jsonl file (its texts in articles/ beside it), a folder of real pages "
-                         "(pages.jsonl + gold.jsonl), or a folder holding several such sets")
-    ev.add_argument("--pred", default=None,
-                    help="score this run folder or claims table instead of tagging the gold set's texts")
-    ev.add_argument("--articles", default=None, metavar="DIR",
-                    help="folder of the gold file's <doc>.txt texts, when not articles/ beside it")
+    ev.add_argument(
+        "gold",
+        metavar="GOLD",
+        help="a gold .jsonl file (its texts in articles/ beside it), a folder of real pages "
+        "(pages.jsonl + gold.jsonl), or a folder holding several such sets",
+    )
+    ev.add_argument(
+        "--pred", default=None, help="score this run folder or claims table instead of tagging the gold set's texts"
+    )
+    ev.add_argument(
+        "--articles",
+        default=None,
+        metavar="DIR",
+        help="folder of the gold file's <doc>.txt texts, when not articles/ beside it",
+    )
     ev.add_argument("--rules", default=None, metavar="DIR", help="folder of rule files extending or replacing ours")
     ev.add_argument("--tagger", choices=TAGGERS, default=None, help=TAGGER_HELP)
     ev.add_argument("--json", action="store_true", help="print the full report as JSON")
     ev.set_defaults(handler=_evaluate)
 
     tr = sub.add_parser("train", help="train the claim classifier on labelled sets (data/train/README.md)")
-    tr.add_argument("sets", nargs="*", metavar="SET",
-                    help="labelled sets to train on (default: every folder under data/train)")
-    tr.add_argument("--out", default=None, metavar="DIR",
-                    help="where to save the trained classifier (default: the package's own, claims/model/trained)")
+    tr.add_argument(
+        "sets", nargs="*", metavar="SET", help="labelled sets to train on (default: those data/train/sets.txt lists)"
+    )
+    tr.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="where to save the trained classifier (default: the package's own, claims/model/trained)",
+    )
     tr.add_argument("--seed", type=int, default=0, help="random seed: the same data and seed give the same model")
     tr.add_argument("--epochs", type=int, default=None, help="passes over the data (default: see TrainConfig)")
     tr.set_defaults(handler=_train)
 
     rev = sub.add_parser("review", help="open the review app on a run's output (binds 127.0.0.1)")
-    rev.add_argument("dir", nargs="?", default="data/processed", metavar="DIR",
-                     help="the run's output folder (default: data/processed)")
+    rev.add_argument(
+        "dir",
+        nargs="?",
+        default="data/processed",
+        metavar="DIR",
+        help="the run's output folder (default: data/processed)",
+    )
     rev.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: a free one)")
     rev.set_defaults(handler=_review)
 
-    srv = sub.add_parser("server", help="start, check or stop a local Prefect server that runs reuse",
-                         description="A local Prefect server (API, UI, services) on 127.0.0.1 that every "
-                                     "`claims run` without PREFECT_API_URL finds and uses, instead of starting "
-                                     "a temporary one of its own.")
-    srv.add_argument("action", choices=("start", "status", "stop"),
-                     help="start it (once; a second start reports the running one), report it, or stop it")
-    srv.add_argument("--port", type=int, default=None,
-                     help="port for start (default 4200)")
-    srv.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                     help="how long start waits for the server to answer (default: CLAIMS_PREFECT_STARTUP_TIMEOUT, 120)")
+    srv = sub.add_parser(
+        "server",
+        help="start, check or stop a local Prefect server that runs reuse",
+        description="A local Prefect server (API, UI, services) on 127.0.0.1 that every "
+        "`claims run` without PREFECT_API_URL finds and uses, instead of starting "
+        "a temporary one of its own.",
+    )
+    srv.add_argument(
+        "action",
+        choices=("start", "status", "stop"),
+        help="start it (once; a second start reports the running one), report it, or stop it",
+    )
+    srv.add_argument("--port", type=int, default=None, help="port for start (default 4200)")
+    srv.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long start waits for the server to answer (default: CLAIMS_PREFECT_STARTUP_TIMEOUT, 120)",
+    )
     srv.set_defaults(handler=_server)
     return parser
 
 
 def _discovery_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-pages", type=int, default=None, metavar="N",
-                        help="most pages requested per site while discovering (default 200, CLAIMS_MAX_PAGES); "
-                             "what is left unchecked is reported")
-    parser.add_argument("--max-depth", type=int, default=None, metavar="N",
-                        help="follow links at most N clicks from the home page (default 5, CLAIMS_MAX_DEPTH)")
-    parser.add_argument("--include", action="append", default=[], metavar="PATTERN",
-                        help="keep only URLs this regular expression matches (searched in the URL; repeatable)")
-    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                        help="drop URLs this regular expression matches, unfetched (repeatable)")
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most pages requested per site while discovering (default 200, CLAIMS_MAX_PAGES); "
+        "what is left unchecked is reported",
+    )
+    parser.add_argument(
+        "--max-depth",
+        type=int,
+        default=None,
+        metavar="N",
+        help="follow links at most N clicks from the home page (default 5, CLAIMS_MAX_DEPTH)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="keep only URLs this regular expression matches (searched in the URL; repeatable)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="drop URLs this regular expression matches, unfetched (repeatable)",
+    )
 
 
 def _site_arguments(args, command: str) -> list[str] | None:
@@ -174,8 +269,9 @@ def _site_arguments(args, command: str) -> list[str] | None:
             sites += read_list(arg[1:]) if arg.startswith("@") else [arg]
         for site in sites:
             home_url(site)
-        Options.from_settings(Settings.from_env(), args.include, args.exclude, max_pages=args.max_pages,
-                              max_depth=args.max_depth).check()
+        Options.from_settings(
+            Settings.from_env(), args.include, args.exclude, max_pages=args.max_pages, max_depth=args.max_depth
+        ).check()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"claims {command}: {exc}", file=sys.stderr)
         return None
@@ -196,8 +292,16 @@ def _run(args) -> int:
             if sites is None:
                 return EXIT_USAGE
             sources = args.sources or ([] if sites else [_examples_dir()])
-            problems = run_problems(sources, out_dir, args.rules, args.chunk_size, args.runner, args.dask_address,
-                                    args.dask_workers, sites=bool(sites))
+            problems = run_problems(
+                sources,
+                out_dir,
+                args.rules,
+                args.chunk_size,
+                args.runner,
+                args.dask_address,
+                args.dask_workers,
+                sites=bool(sites),
+            )
             for problem in problems:
                 print(f"claims run: {problem}", file=sys.stderr)
             if problems:
@@ -237,9 +341,18 @@ def _run_flow(args, sources: list[str], sites: list[str], out_dir: str, settings
 
             try:
                 counts = claims_run.with_options(task_runner=started["runner"])(
-                    sources=sources, out_dir=out_dir, append=args.append, refresh=args.refresh,
-                    rules_dir=args.rules, chunk_size=args.chunk_size, sites=sites, max_pages=args.max_pages,
-                    max_depth=args.max_depth, include=args.include, exclude=args.exclude, tagger=args.tagger,
+                    sources=sources,
+                    out_dir=out_dir,
+                    append=args.append,
+                    refresh=args.refresh,
+                    rules_dir=args.rules,
+                    chunk_size=args.chunk_size,
+                    sites=sites,
+                    max_pages=args.max_pages,
+                    max_depth=args.max_depth,
+                    include=args.include,
+                    exclude=args.exclude,
+                    tagger=args.tagger,
                 )
             except DatasetError as exc:
                 print(f"claims run: {exc}", file=sys.stderr)
@@ -277,8 +390,9 @@ def _discover(args) -> int:
     settings = Settings.from_env(max_pages=args.max_pages, max_depth=args.max_depth)
     options = Options.from_settings(settings, args.include, args.exclude)
     with Fetcher(settings, refresh=args.refresh) as fetcher:
-        found = discover_sites(fetcher, sites, options,
-                               on_done=lambda site: print(site.summary(options.max_pages), file=sys.stderr))
+        found = discover_sites(
+            fetcher, sites, options, on_done=lambda site: print(site.summary(options.max_pages), file=sys.stderr)
+        )
     lines = []
     for site in found:
         lines.append(f"# {site.summary(options.max_pages)}")
@@ -316,9 +430,9 @@ def _report(args) -> int:
 
 def _examples_dir() -> str:
     try:
-        return os.path.relpath(REPO_EXAMPLES)
+        return os.path.relpath(EXAMPLES)
     except ValueError:  # another drive on Windows
-        return str(REPO_EXAMPLES)
+        return str(EXAMPLES)
 
 
 def _extract(args) -> int:
@@ -398,8 +512,13 @@ def _tag(args) -> int:
         doc = extract_text(document_text)
         sentences = split_document(doc)
         for sentence, tag in zip(sentences, tagger.tag_sentences(sentences)):
-            record = {"document": number, "start": sentence.start, "end": sentence.end, "text": sentence.text,
-                      "section": sentence.section}
+            record = {
+                "document": number,
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": sentence.text,
+                "section": sentence.section,
+            }
             fields = asdict(tag)
             for private in ("topic", "red_flag_codes", "decided_by"):
                 fields.pop(private)
@@ -433,11 +552,14 @@ def _train(args) -> int:
     from dataclasses import replace
 
     from claims.goldsets import GoldSetError
-    from claims.model.train import TRAINED_DIR, TrainConfig, read_training_sets, save, train
+    from claims.model.train import TRAINED_DIR, TrainConfig, default_sets, read_training_sets, save, train
 
-    sets = [Path(s) for s in args.sets] or sorted(p for p in Path("data/train").glob("*") if p.is_dir())
+    sets = [Path(s) for s in args.sets] or default_sets()
     if not sets:
-        print("claims train: no labelled sets given and none under data/train", file=sys.stderr)
+        print(
+            "claims train: no labelled sets given and no data/train/sets.txt here (run it from the checkout)",
+            file=sys.stderr,
+        )
         return 2
     config = replace(TrainConfig(seed=args.seed), **({"epochs": args.epochs} if args.epochs else {}))
     try:
@@ -486,9 +608,11 @@ def _server(args) -> int:
         except ApiUnavailable as exc:
             print(f"claims server: could not start: {exc}", file=sys.stderr)
             return EXIT_STARTUP
-        print(f"Prefect server {'started' if now else 'already running'} at {note.url} (pid {note.pid}); "
-              f"`claims run` uses it. UI: {note.url.removesuffix('/api')}\n"
-              f"For Prefect's own commands and workers: export PREFECT_API_URL={note.url}")
+        print(
+            f"Prefect server {'started' if now else 'already running'} at {note.url} (pid {note.pid}); "
+            f"`claims run` uses it. UI: {note.url.removesuffix('/api')}\n"
+            f"For Prefect's own commands and workers: export PREFECT_API_URL={note.url}"
+        )
         return 0
     if args.port is not None or args.timeout is not None:
         print(f"claims server {args.action}: --port and --timeout are for start", file=sys.stderr)
@@ -509,9 +633,13 @@ def console_main() -> None:
     """The ``claims`` command. Once a command is done and its output flushed, the process
     ends without the interpreter's teardown: a cancelled run's abandoned fetches would
     hold that teardown until their timeouts, and unloading spaCy, pandas and Prefect costs
-    a finished run about half a second. Everything a run writes is closed and synced by
+    a finished run time for nothing. Everything a run writes is closed and synced by
     then; ``logging.shutdown`` flushes the log handlers (Prefect's included)."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader went away (`claims evaluate ... | head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE  # what a shell reports for a tool SIGPIPE ended, as GNU tools end
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

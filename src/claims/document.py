@@ -4,6 +4,7 @@ Each stage (fetch -> extract -> split -> tag) is a plain function over these rec
 stage can be tested, benchmarked or replaced without the others, and the Prefect flow only
 wires them together. Offsets are always character offsets into ``Document.text``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

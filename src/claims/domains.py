@@ -12,6 +12,7 @@ platform stay two sites.
 Hosts the list does not cover (``localhost``, an IP address, a name under ``.test``) are
 their own site, less a leading ``www.``.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -11,6 +11,7 @@ or anywhere when the shorter text has 4+ words), or that share at least 60% of i
 both ways; the unit's prediction is the union of theirs. A document is named by the file
 stem of ``source`` (``seed-000.txt`` -> ``seed-000``).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from claims.goldsets import GoldSet, load_gold_set, read_units
+from claims.goldsets import GoldSet, read_units
 
 LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -55,7 +56,9 @@ def read_predictions(pred: str | Path) -> pd.DataFrame:
                 frame[col] = frame[col].fillna("").map(lambda v: [x.strip() for x in str(v).split(";") if x.strip()])
         return frame
     if path.suffix == ".jsonl":
-        return pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()])
+        return pd.DataFrame(
+            [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        )
     raise ValueError(f"{pred}: give a run folder or a .parquet, .csv or .jsonl claims table")
 
 
@@ -128,12 +131,18 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
     for row in frame.to_dict("records"):
         text = str(row.get("sentence") or row.get("text") or "")
         labels = {str(v).upper() for v in (row.get("claim_types") if row.get("claim_types") is not None else [])}
-        by_doc.setdefault(doc_name(row.get("source", row.get("doc", ""))), []).append({
-            "norm": " ".join(_words(text)), "words": set(_words(text)), "text": text,
-            "labels": labels & set(LABELS), "needs_citation": bool(row.get("needs_citation", False)),
-            "hedged": bool(row.get("hedged", False)), "rule_ids": list(row.get("rule_ids", []) or []),
-            "triggers": list(row.get("triggers", []) or []),
-        })
+        by_doc.setdefault(doc_name(row.get("source", row.get("doc", ""))), []).append(
+            {
+                "norm": " ".join(_words(text)),
+                "words": set(_words(text)),
+                "text": text,
+                "labels": labels & set(LABELS),
+                "needs_citation": bool(row.get("needs_citation", False)),
+                "hedged": bool(row.get("hedged", False)),
+                "rule_ids": list(row.get("rule_ids", []) or []),
+                "triggers": list(row.get("triggers", []) or []),
+            }
+        )
     counts = {name: [0, 0, 0] for name in LABELS + ("NEEDS_CITATION", "HEDGED")}
     errors: list[dict] = []
     for unit in gold:
@@ -146,8 +155,11 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
             "needs_citation": any(p["needs_citation"] for p in hits),
             "hedged": any(p["hedged"] for p in hits),
         }
-        want = {"labels": set(unit["labels"]), "needs_citation": bool(unit["needs_citation"]),
-                "hedged": bool(unit.get("hedged", False)) and bool(unit["labels"])}
+        want = {
+            "labels": set(unit["labels"]),
+            "needs_citation": bool(unit["needs_citation"]),
+            "hedged": bool(unit.get("hedged", False)) and bool(unit["labels"]),
+        }
         for label in LABELS:
             _count(counts[label], label in want["labels"], label in got)
         _count(counts["NEEDS_CITATION"], want["needs_citation"], predicted["needs_citation"])
@@ -156,13 +168,19 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
             wrong = got - want["labels"]
             # a false positive is explained by the sentences that carried the wrong label
             culprits = [p for p in hits if p["labels"] & wrong] or hits
-            errors.append({
-                "doc": unit["doc"], "i": unit.get("i"), "text": unit["text"],
-                "false_positive": sorted(wrong), "false_negative": sorted(want["labels"] - got),
-                "gold_needs_citation": want["needs_citation"], "pred_needs_citation": predicted["needs_citation"],
-                "rule_ids": sorted({r for p in culprits for r in p["rule_ids"]}),
-                "triggers": sorted({t for p in culprits for t in p["triggers"]}),
-            })
+            errors.append(
+                {
+                    "doc": unit["doc"],
+                    "i": unit.get("i"),
+                    "text": unit["text"],
+                    "false_positive": sorted(wrong),
+                    "false_negative": sorted(want["labels"] - got),
+                    "gold_needs_citation": want["needs_citation"],
+                    "pred_needs_citation": predicted["needs_citation"],
+                    "rule_ids": sorted({r for p in culprits for r in p["rule_ids"]}),
+                    "triggers": sorted({t for p in culprits for t in p["triggers"]}),
+                }
+            )
     report = {name: _prf(*c) for name, c in counts.items()}
     report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
     report["units"] = len(gold)
@@ -182,10 +200,14 @@ def format_report(report: dict) -> str:
     lines = []
     for name in LABELS + ("NEEDS_CITATION", "HEDGED"):
         r = report[name]
-        lines.append(f"{name:15} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
-                     f"(tp={r['tp']} fp={r['fp']} fn={r['fn']})")
-    lines.append(f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
-                 f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}")
+        lines.append(
+            f"{name:15} P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} "
+            f"(tp={r['tp']} fp={r['fp']} fn={r['fn']})"
+        )
+    lines.append(
+        f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
+        f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}"
+    )
     for doc, why in report.get("missing_docs", {}).items():
         lines.append(f"left out: {doc}: {why}")
     for kind, key in (("false positives", "false_positive"), ("false negatives", "false_negative")):
@@ -197,5 +219,7 @@ def format_report(report: dict) -> str:
     flag_errors = [e for e in report["errors"] if e["gold_needs_citation"] != e["pred_needs_citation"]]
     lines.append(f"\nneeds_citation disagreements ({len(flag_errors)}):")
     for e in flag_errors:
-        lines.append(f"  {e['doc']}#{e['i']} gold={e['gold_needs_citation']} pred={e['pred_needs_citation']}: {e['text'][:160]}")
+        lines.append(
+            f"  {e['doc']}#{e['i']} gold={e['gold_needs_citation']} pred={e['pred_needs_citation']}: {e['text'][:160]}"
+        )
     return "\n".join(lines)

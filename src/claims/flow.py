@@ -26,6 +26,7 @@ flow run) stops its chunks, drops its parts (the run folder keeps its last commi
 and ends in Prefect's Cancelled state; one that fails otherwise keeps its parts for the
 next run with the same sources to resume.
 """
+
 from __future__ import annotations
 
 import sys
@@ -54,7 +55,6 @@ from claims.sources import Source, resolve_sources
 from claims.tagger import model_label
 from claims.tagger.ruleset import load_rules
 
-
 #: What stopping a run looks like from inside it: ``claims run``'s signal handling, Prefect's
 #: SIGTERM handling (a worker cancelling the flow run), a plain KeyboardInterrupt.
 CANCELLATIONS = (RunCancelled, TerminationSignal, KeyboardInterrupt)
@@ -73,7 +73,13 @@ class ChunkReceipt:
 
 @task(name="extract-and-tag", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def tag_chunk(
-    pages: list[FetchResult], settings: Settings, run_id: str, parts: RunParts, index: int, first: int, total: int,
+    pages: list[FetchResult],
+    settings: Settings,
+    run_id: str,
+    parts: RunParts,
+    index: int,
+    first: int,
+    total: int,
     vias: dict[str, str] | None = None,
 ) -> ChunkReceipt:
     """Analyse a chunk of pages and write its part files. Logs one progress line per chunk
@@ -90,8 +96,15 @@ def tag_chunk(
     claims = [claim for result in results for claim in result.claims]
     parts.write_chunk(index, [r.article for r in results], claims, [r.text for r in results if r.text])
     statuses = ", ".join(f"{n} {status}" for status, n in Counter(r.article.status for r in results).items())
-    logger.info("[%d-%d/%d] %s; %d claims, %d need a citation", first + 1, first + len(pages), total, statuses,
-                len(claims), sum(c.needs_citation for c in claims))
+    logger.info(
+        "[%d-%d/%d] %s; %d claims, %d need a citation",
+        first + 1,
+        first + len(pages),
+        total,
+        statuses,
+        len(claims),
+        sum(c.needs_citation for c in claims),
+    )
     return ChunkReceipt(tagger.model, tagger.rules_version)
 
 
@@ -129,8 +142,9 @@ def claims_run(
     (no sources, and discovery found nothing) the dataset is left as it was and every count
     is 0."""
     logger = get_run_logger()
-    settings = Settings.from_env(rules_dir=rules_dir, out_dir=out_dir, tagger=tagger, max_pages=max_pages,
-                                 max_depth=max_depth)
+    settings = Settings.from_env(
+        rules_dir=rules_dir, out_dir=out_dir, tagger=tagger, max_pages=max_pages, max_depth=max_depth
+    )
     run_id = f"{now_iso().replace(':', '').replace('+0000', 'Z')}-{uuid.uuid4().hex[:6]}"
     started = now_iso()
     sites = list(sites or [])
@@ -141,13 +155,28 @@ def claims_run(
     vias = {url: via for url, via in found.items() if url not in named and via != GIVEN}
     if not resolved:
         logger.error("nothing to read: discovery found no article; %s is left as it was", out_dir)
-        return {"n_articles": 0, "n_ok": 0, "n_error": 0, "n_skipped": 0, "n_claims": 0, "n_needs_citation": 0,
-                "run_id": None, "tag_seconds": 0.0}
+        return {
+            "n_articles": 0,
+            "n_ok": 0,
+            "n_error": 0,
+            "n_skipped": 0,
+            "n_claims": 0,
+            "n_needs_citation": 0,
+            "run_id": None,
+            "tag_seconds": 0.0,
+        }
     rules_version = load_rules(rules_dir).version
     folder = RunFolder(out_dir)
-    manifest = {"sources": [s.given for s in given], "sites": sites, "include": list(include or []),
-                "exclude": list(exclude or []), "append": append, "refresh": refresh,
-                "rules_version": rules_version, "settings": asdict(replace(settings, out_dir=""))}
+    manifest = {
+        "sources": [s.given for s in given],
+        "sites": sites,
+        "include": list(include or []),
+        "exclude": list(exclude or []),
+        "append": append,
+        "refresh": refresh,
+        "rules_version": rules_version,
+        "settings": asdict(replace(settings, out_dir="")),
+    }
     begun = folder.begin(run_id, manifest)
     for message in begun.messages():
         logger.warning("%s", message)
@@ -170,7 +199,12 @@ def claims_run(
         raise
     logger.info(
         "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation; tagging took %.1f s",
-        run_id, counts["n_ok"], counts["n_error"], counts["n_skipped"], counts["n_claims"], counts["n_needs_citation"],
+        run_id,
+        counts["n_ok"],
+        counts["n_error"],
+        counts["n_skipped"],
+        counts["n_claims"],
+        counts["n_needs_citation"],
         tag_seconds,
     )
     return {**counts, "run_id": run_id, "tag_seconds": tag_seconds}
@@ -202,17 +236,34 @@ def discover(sites: list[str], settings: Settings, options: Options, refresh: bo
 @task(name="write-dataset", cache_policy=NO_CACHE)
 def write_dataset(folder: RunFolder, begun, run: RunInfo) -> dict:
     committed = folder.commit(begun, run)
-    create_markdown_artifact(summary_markdown(committed.articles, committed.claims, run), key="claims-run-summary",
-                             description="Counts by claim type, red flags, failures")
-    create_table_artifact(top_claims(committed.claims), key="claims-top-priority",
-                          description="Highest-priority claims needing a citation")
-    create_table_artifact(site_rows(committed.sites), key="claims-sites",
-                          description="One row per site: claims, citations, red flags, harms, FDA approvals")
+    create_markdown_artifact(
+        summary_markdown(committed.articles, committed.claims, run),
+        key="claims-run-summary",
+        description="Counts by claim type, red flags, failures",
+    )
+    create_table_artifact(
+        top_claims(committed.claims),
+        key="claims-top-priority",
+        description="Highest-priority claims needing a citation",
+    )
+    create_table_artifact(
+        site_rows(committed.sites),
+        key="claims-sites",
+        description="One row per site: claims, citations, red flags, harms, FDA approvals",
+    )
     return committed.counts
 
 
-def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_size: int | None,
-             refresh: bool, vias: dict[str, str], started: str) -> list[ChunkReceipt]:
+def _tag_all(
+    sources,
+    settings: Settings,
+    run_id: str,
+    parts: RunParts,
+    chunk_size: int | None,
+    refresh: bool,
+    vias: dict[str, str],
+    started: str,
+) -> list[ChunkReceipt]:
     """Tag every source in chunks on the flow's task runner; a resumed run's new chunks are
     numbered after the ones it took over."""
     context = get_run_context()
@@ -231,14 +282,24 @@ def _tag_all(sources, settings: Settings, run_id: str, parts: RunParts, chunk_si
         except Exception as exc:  # the other chunks' work must survive this one
             get_run_logger().error("chunk %d failed: %s: %s", index, type(exc).__name__, exc)
             reason = f"tagging failed: {type(exc).__name__}: {exc}"
-            parts.write_chunk(offset + index, [article_row(replace(p, status="error", error=reason), run_id,
-                                                           vias.get(p.source, GIVEN)) for p in pages], [])
+            parts.write_chunk(
+                offset + index,
+                [
+                    article_row(replace(p, status="error", error=reason), run_id, vias.get(p.source, GIVEN))
+                    for p in pages
+                ],
+                [],
+            )
             return None
 
     with submitting(runner, str(context.client.api_url)):
         receipts = run_in_chunks(
-            read_pages(sources, settings, refresh, fresh_since=started), len(sources), most, lambda: task_slots(runner),
-            submit, collect,
+            read_pages(sources, settings, refresh, fresh_since=started),
+            len(sources),
+            most,
+            lambda: task_slots(runner),
+            submit,
+            collect,
             # only the pages' metadata is kept, to record them should the task fail
             remember=lambda chunk: [replace(page, text=None) for page in chunk],
             stop=_stop_chunks,

@@ -6,6 +6,7 @@ a superscript marker "[3]" where the page shows a raised "3", so markers are lef
 words matched, and a long passage is given by its first and last words (``start,end``).
 See https://wicg.github.io/scroll-to-text-fragment/.
 """
+
 from __future__ import annotations
 
 import re

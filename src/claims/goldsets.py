@@ -11,6 +11,7 @@ Three shapes, all labelled by the spec in ``docs/annotation.md``:
   batch); a page whose cached text is missing or differs is left out and reported;
 * a folder holding several of these (a lockbox batch: ``written/`` and ``real/``).
 """
+
 from __future__ import annotations
 
 import hashlib

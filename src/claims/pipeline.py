@@ -6,6 +6,7 @@ article that cannot be read, extracted or tagged becomes an articles row with st
 that needed repairs to be read (invalid bytes replaced, markup flattened) says which in the
 same ``error`` column.
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,6 +71,7 @@ def warm_up(settings: Settings) -> None:
     instead of starting its own) and the clustering code of the final step. A run calls
     this before its flow starts, whose set-up mostly waits on Prefect's API. A load that
     fails is left for the step that needs it to report."""
+
     def load() -> None:
         try:
             get_tagger(settings)
@@ -156,7 +158,9 @@ def _split(fetched: FetchResult, run_id: str, via: str) -> tuple[ArticleResult, 
     return result, sentences
 
 
-def _tag_alone(fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tagger: Tagger) -> list[Tag] | None:
+def _tag_alone(
+    fetched: FetchResult, result: ArticleResult, sentences: list[Sentence], tagger: Tagger
+) -> list[Tag] | None:
     try:
         return tagger.tag_sentences(sentences, article_url=fetched.url)
     except Exception as exc:
@@ -166,8 +170,9 @@ def _tag_alone(fetched: FetchResult, result: ArticleResult, sentences: list[Sent
 
 def _failed(fetched: FetchResult, result: ArticleResult, exc: Exception) -> None:
     log.exception("could not analyse %s", fetched.source)
-    result.article = replace(result.article, status="error", error=f"{type(exc).__name__} while analysing: {exc}",
-                             title=None)
+    result.article = replace(
+        result.article, status="error", error=f"{type(exc).__name__} while analysing: {exc}", title=None
+    )
     result.text = None
 
 
@@ -180,8 +185,9 @@ def _add_claims(
         for i, (sentence, tag) in enumerate(zip(sentences, tags))
         if tag.is_claim
     ]
-    approvals = (approval_claims(sentence.text, tag.interventions, tag.conditions)
-                 for sentence, tag in zip(sentences, tags))
+    approvals = (
+        approval_claims(sentence.text, tag.interventions, tag.conditions) for sentence, tag in zip(sentences, tags)
+    )
     result.article = replace(
         result.article,
         n_sentences=len(sentences),
@@ -198,7 +204,13 @@ _TAG_FIELDS = tuple(f.name for f in fields(ClaimRow) if f.name in _TAG_ATTRIBUTE
 
 
 def claim_row(
-    fetched: FetchResult, article: ArticleRow, index: int, sentence: Sentence, tag: Tag, tagger: Tagger, run_id: str,
+    fetched: FetchResult,
+    article: ArticleRow,
+    index: int,
+    sentence: Sentence,
+    tag: Tag,
+    tagger: Tagger,
+    run_id: str,
     references: tuple[Reference, ...] = (),
 ) -> ClaimRow:
     """The dataset row of one claim sentence: the tagger's fields, where the sentence is, and
@@ -226,8 +238,11 @@ def claim_row(
 
 def _marker_links(sentence: Sentence) -> list[tuple[str, str]]:
     """(anchor text, href) of the sentence's links that lie inside it."""
-    return [(sentence.text[link.start - sentence.start : link.end - sentence.start], link.href)
-            for link in sentence.links if sentence.start <= link.start and link.end <= sentence.end]
+    return [
+        (sentence.text[link.start - sentence.start : link.end - sentence.start], link.href)
+        for link in sentence.links
+        if sentence.start <= link.start and link.end <= sentence.end
+    ]
 
 
 def article_row(fetched: FetchResult, run_id: str, via: str = GIVEN) -> ArticleRow:

@@ -5,6 +5,7 @@ The flow publishes them as Prefect artifacts; they are built here, from the run'
 so they can be tested without Prefect. Scraped text inside markdown is escaped, and CSV cells
 are made safe for spreadsheets (``spreadsheet.to_csv``).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -85,8 +86,20 @@ def load_sites(folder: RunFolder) -> pd.DataFrame:
 
 
 #: Columns of the readable per-site table.
-SITE_HEADERS = ("site", "articles ok", "failed", "claims", "need citation", "high priority", "cited", "states a harm",
-                "non-addictive", "no side effects", "FDA approval claimed", "red flags")
+SITE_HEADERS = (
+    "site",
+    "articles ok",
+    "failed",
+    "claims",
+    "need citation",
+    "high priority",
+    "cited",
+    "states a harm",
+    "non-addictive",
+    "no side effects",
+    "FDA approval claimed",
+    "red flags",
+)
 
 
 def site_rows(sites: pd.DataFrame) -> list[dict[str, str]]:
@@ -95,20 +108,28 @@ def site_rows(sites: pd.DataFrame) -> list[dict[str, str]]:
     rows = []
     for site in sites.itertuples(index=False):
         wrong = set(site.fda_approval_misstated)
-        rows.append(dict(zip(SITE_HEADERS, (
-            str(site.site),
-            str(site.n_ok),
-            str(site.n_failed),
-            str(site.n_claims),
-            f"{site.n_needs_citation} ({_percent(site.share_needs_citation)})",
-            str(site.n_high_priority),
-            _percent(site.share_cited),
-            _yes(site.states_harm) + (f" ({site.n_harm_statements})" if site.n_harm_statements else ""),
-            _yes(site.says_non_addictive),
-            _yes(site.says_no_side_effects),
-            "; ".join(f"{c} (not an approved use)" if c in wrong else c for c in site.fda_approval_claims) or "no",
-            ", ".join(f"{name} {n}" for name, n in site.red_flags.items()) or "none",
-        ))))
+        rows.append(
+            dict(
+                zip(
+                    SITE_HEADERS,
+                    (
+                        str(site.site),
+                        str(site.n_ok),
+                        str(site.n_failed),
+                        str(site.n_claims),
+                        f"{site.n_needs_citation} ({_percent(site.share_needs_citation)})",
+                        str(site.n_high_priority),
+                        _percent(site.share_cited),
+                        _yes(site.states_harm) + (f" ({site.n_harm_statements})" if site.n_harm_statements else ""),
+                        _yes(site.says_non_addictive),
+                        _yes(site.says_no_side_effects),
+                        "; ".join(f"{c} (not an approved use)" if c in wrong else c for c in site.fda_approval_claims)
+                        or "no",
+                        ", ".join(f"{name} {n}" for name, n in site.red_flags.items()) or "none",
+                    ),
+                )
+            )
+        )
     return rows
 
 

@@ -4,6 +4,7 @@
 local cluster's workers are set up to tag at full speed (see ``local_cluster``), and
 ``task_runner(start_now=True)`` lets them start while Prefect starts its server.
 """
+
 from __future__ import annotations
 
 import os
@@ -88,11 +89,13 @@ def local_cluster(**kwargs) -> "LocalCluster":
     no_message_log()
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    with dask.config.set({
-        "distributed.nanny.pre-spawn-environ": environ,
-        "distributed.worker.profile.enabled": False,
-        "distributed.worker.preload": [WORKER_PRELOAD],
-    }):
+    with dask.config.set(
+        {
+            "distributed.nanny.pre-spawn-environ": environ,
+            "distributed.worker.profile.enabled": False,
+            "distributed.worker.preload": [WORKER_PRELOAD],
+        }
+    ):
         return LocalCluster(**kwargs)
 
 

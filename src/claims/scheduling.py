@@ -6,6 +6,7 @@ the next goes out as soon as any chunk is done (not the oldest: a worker whose c
 small would otherwise wait for another's big one). While enough chunks are in flight the
 page stream is not read, so fetching pauses too.
 """
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ Defaults suit a researcher's laptop. Each field can be overridden by an environm
 named ``CLAIMS_`` plus the field name in upper case (``CLAIMS_MODEL=en_core_web_md``), or by
 the CLI options that mirror them. Nothing else in the package reads the environment.
 """
+
 from __future__ import annotations
 
 import os

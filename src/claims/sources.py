@@ -5,6 +5,7 @@ in sorted order) or ``@FILE`` (one source per line, ``#`` comments allowed). Any
 becomes a ``Source`` with an error, so it is reported in articles.parquet like any other
 failed page instead of stopping the run.
 """
+
 from __future__ import annotations
 
 import re

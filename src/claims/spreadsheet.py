@@ -8,6 +8,7 @@ guidance advises, and joins list cells with ``"; "`` (a record in a list, such a
 reference, as its fields' values joined by spaces). No other module writes CSV
 (``tests/test_spreadsheet.py`` fails if one does).
 """
+
 from __future__ import annotations
 
 from typing import TextIO
@@ -41,8 +42,11 @@ def _item_text(item: object) -> str:
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text and list cells are safe to write as CSV."""
-    return frame.apply(lambda column: column.map(csv_cell) if column.dtype == object or
-                       pd.api.types.is_string_dtype(column) else column)
+    return frame.apply(
+        lambda column: (
+            column.map(csv_cell) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+        )
+    )
 
 
 def to_csv(frame: pd.DataFrame, handle: TextIO | None = None, *, header: bool = True) -> str | None:

@@ -8,6 +8,7 @@ nothing to read, a rules folder with a bad rule, an output folder that cannot ta
 options that do not fit together. Sources named inside an @list stay data: one that cannot
 be read becomes an error row in ``articles.parquet`` like a page that cannot be fetched.
 """
+
 from __future__ import annotations
 
 from claims.sources import resolve_sources
@@ -15,8 +16,16 @@ from claims.sources import resolve_sources
 RUNNERS = ("local", "dask")
 
 
-def run_problems(sources: list[str], out_dir: str, rules_dir: str | None, chunk_size: int | None,
-                 runner: str, dask_address: str | None, dask_workers: int | None, sites: bool = False) -> list[str]:
+def run_problems(
+    sources: list[str],
+    out_dir: str,
+    rules_dir: str | None,
+    chunk_size: int | None,
+    runner: str,
+    dask_address: str | None,
+    dask_workers: int | None,
+    sites: bool = False,
+) -> list[str]:
     """Every usage mistake in a ``claims run`` command line, as messages (none: it may run).
     With ``sites`` to discover, no SOURCE is needed."""
     from claims.runfolder.precheck import folder_problem

@@ -1,4 +1,5 @@
 """Whole-article near-duplicates: a spun, trimmed copy is found, a different article is not."""
+
 import pandas as pd
 import pytest
 

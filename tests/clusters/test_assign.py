@@ -1,4 +1,5 @@
 """assign_clusters: which rows share a cluster, the clusters table, ids and history."""
+
 import json
 import random
 from pathlib import Path
@@ -32,8 +33,9 @@ def table(sentences, urls=None, sources=None, claim_types=None, red_flags=None, 
 
 
 def test_exact_duplicates_share_a_cluster():
-    claims = table(["Ketamine eases nerve pain fast.", "A different claim about TMS and mood.",
-                    "Ketamine eases nerve pain fast."])
+    claims = table(
+        ["Ketamine eases nerve pain fast.", "A different claim about TMS and mood.", "Ketamine eases nerve pain fast."]
+    )
     ids, clusters = assign_clusters(claims, T1)
     assert ids.iloc[0] == ids.iloc[2] != ids.iloc[1]
     assert list(clusters.columns) == list(CLUSTER_COLUMNS)
@@ -43,12 +45,18 @@ def test_exact_duplicates_share_a_cluster():
 @pytest.mark.parametrize(
     "original, spun",
     [
-        ("Ketamine infusions bring fast relief for chronic pain.",
-         "Ketamine infusions bring swift alleviation for continual agony."),
-        ("Our TMS treatment can quickly reduce symptoms of depression.",
-         "Our TMS remedy can rapidly decrease signs of melancholy."),
-        ("PRP injections are a safe option for athletes with tendon injuries.",
-         "PRP shots are a secure choice for athletes with tendon injuries."),
+        (
+            "Ketamine infusions bring fast relief for chronic pain.",
+            "Ketamine infusions bring swift alleviation for continual agony.",
+        ),
+        (
+            "Our TMS treatment can quickly reduce symptoms of depression.",
+            "Our TMS remedy can rapidly decrease signs of melancholy.",
+        ),
+        (
+            "PRP injections are a safe option for athletes with tendon injuries.",
+            "PRP shots are a secure choice for athletes with tendon injuries.",
+        ),
     ],
 )
 def test_spun_copies_share_a_cluster(original, spun):
@@ -73,8 +81,11 @@ def test_hard_negatives_stay_apart(a, b):
 
 def test_members_must_match_the_representative_not_only_each_other():
     norm = default_normalizer()
-    lead, middle, far = ("alpha beta gamma delta epsilon zeta", "gamma delta epsilon zeta eta theta",
-                         "epsilon zeta eta theta iota kappa")
+    lead, middle, far = (
+        "alpha beta gamma delta epsilon zeta",
+        "gamma delta epsilon zeta eta theta",
+        "epsilon zeta eta theta iota kappa",
+    )
     # The chain that plain transitive grouping would follow:
     assert similarity(norm.tokens(lead), norm.tokens(middle), norm) >= 0.45
     assert similarity(norm.tokens(middle), norm.tokens(far), norm) >= 0.45
@@ -99,8 +110,7 @@ def test_ids_are_stable_across_calls_and_row_order():
 def test_first_seen_is_carried_from_previous_run():
     old = table(["Ketamine infusions give fast relief for chronic pain.", "TMS sessions need no anesthesia."])
     _, clusters_1 = assign_clusters(old, T1)
-    new = pd.concat([old, table(["Botox can lower the number of migraine days."], ids=["k9"])],
-                    ignore_index=True)
+    new = pd.concat([old, table(["Botox can lower the number of migraine days."], ids=["k9"])], ignore_index=True)
     ids, clusters_2 = assign_clusters(new, T2, previous=clusters_1)
     by_id = clusters_2.set_index("cluster_id")
     assert by_id.loc[ids.iloc[0], "first_seen"] == T1
@@ -113,8 +123,10 @@ def test_first_seen_survives_a_member_that_changes_the_id():
     old = table(["Ketamine infusions provide fast relief for chronic pain."])
     old_ids, clusters_1 = assign_clusters(old, T1)
     # This wording normalizes to a key that sorts before the old one, so it renames the cluster.
-    grown = pd.concat([old, table(["Clinics say ketamine infusions provide fast relief for chronic pain."],
-                                  ids=["k7"])], ignore_index=True)
+    grown = pd.concat(
+        [old, table(["Clinics say ketamine infusions provide fast relief for chronic pain."], ids=["k7"])],
+        ignore_index=True,
+    )
     ids, clusters_2 = assign_clusters(grown, T2, previous=clusters_1)
     assert ids.iloc[0] == ids.iloc[1] != old_ids.iloc[0]
     assert clusters_2.set_index("cluster_id").loc[ids.iloc[0], "first_seen"] == T1
@@ -141,8 +153,13 @@ def test_n_sites_counts_distinct_hosts_and_labels_are_unioned():
     claims = table(
         [claim] * 5,
         urls=["https://www.one.example/a", "http://one.example:8080/b", "https://two.example/c", None, None],
-        sources=["https://www.one.example/a", "http://one.example:8080/b", "https://two.example/c",
-                 "saved/seed-001.txt", "saved/seed-002.txt"],
+        sources=[
+            "https://www.one.example/a",
+            "http://one.example:8080/b",
+            "https://two.example/c",
+            "saved/seed-001.txt",
+            "saved/seed-002.txt",
+        ],
         claim_types=[["EFFICACY"], ["SAFETY", "EFFICACY"], [], None, ("MECHANISM",)],
         red_flags=[["fast"], [], ["pain-free", "fast"], [], []],
     )
@@ -157,8 +174,13 @@ def test_n_sites_counts_distinct_hosts_and_labels_are_unioned():
 
 
 def test_representative_is_the_commonest_wording():
-    claims = table(["Ketamine gives fast relief for chronic pain!", "Ketamine gives fast relief for chronic pain.",
-                    "Ketamine gives fast relief for chronic pain."])
+    claims = table(
+        [
+            "Ketamine gives fast relief for chronic pain!",
+            "Ketamine gives fast relief for chronic pain.",
+            "Ketamine gives fast relief for chronic pain.",
+        ]
+    )
     _, clusters = assign_clusters(claims, T1)
     assert clusters.iloc[0]["representative"] == "Ketamine gives fast relief for chronic pain."
 

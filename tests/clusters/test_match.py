@@ -1,4 +1,5 @@
 """Overlap decides near copies; a swapped protected word vetoes whatever the overlap."""
+
 import pytest
 
 from claims.clusters.match import jaccard, protected_conflict, shingles, similarity

@@ -1,4 +1,5 @@
 """The canonical form must make copies meet and keep different claims apart."""
+
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,7 @@ def test_spinner_swaps_fold_onto_one_form(norm, original, spun):
 
 
 def test_case_punctuation_and_function_words_are_dropped(norm):
-    assert norm.tokens("KETAMINE relieves PAIN, in our clinic!!") == norm.tokens(
-        "ketamine relieves pain at the clinic"
-    )
+    assert norm.tokens("KETAMINE relieves PAIN, in our clinic!!") == norm.tokens("ketamine relieves pain at the clinic")
 
 
 def test_claim_deciding_words_survive(norm):

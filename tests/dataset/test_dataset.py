@@ -23,15 +23,39 @@ def load_claims(out_dir):
 
 def _row(**overrides):
     row = {
-        "claim_id": "c1", "article_id": "a1", "source": "pages/a.html", "url": None, "title": "T",
-        "section": None, "sentence_index": 3, "char_start": 10, "char_end": 40,
-        "sentence": "PRP is non-addictive and safe.", "claim_types": ["SAFETY"], "efficacy": False,
-        "safety": True, "mechanism": False, "triggers": ["non-addictive"], "rule_ids": ["SAF-addiction"],
-        "hedged": False, "hedge_cues": [], "cited": False, "citations": [], "references": [],
-        "vague_authority": False, "red_flags": ["non-addictive", "safe"], "red_flag_names": ["non-addictive", "safe"],
-        "needs_citation": True, "priority": "high",
-        "reasons": ["red_flag:non-addictive", "unhedged", "no_citation"], "interventions": ["PRP"],
-        "conditions": [], "cluster_id": "k1", "run_id": "r1", "rules_version": "v", "model": "m",
+        "claim_id": "c1",
+        "article_id": "a1",
+        "source": "pages/a.html",
+        "url": None,
+        "title": "T",
+        "section": None,
+        "sentence_index": 3,
+        "char_start": 10,
+        "char_end": 40,
+        "sentence": "PRP is non-addictive and safe.",
+        "claim_types": ["SAFETY"],
+        "efficacy": False,
+        "safety": True,
+        "mechanism": False,
+        "triggers": ["non-addictive"],
+        "rule_ids": ["SAF-addiction"],
+        "hedged": False,
+        "hedge_cues": [],
+        "cited": False,
+        "citations": [],
+        "references": [],
+        "vague_authority": False,
+        "red_flags": ["non-addictive", "safe"],
+        "red_flag_names": ["non-addictive", "safe"],
+        "needs_citation": True,
+        "priority": "high",
+        "reasons": ["red_flag:non-addictive", "unhedged", "no_citation"],
+        "interventions": ["PRP"],
+        "conditions": [],
+        "cluster_id": "k1",
+        "run_id": "r1",
+        "rules_version": "v",
+        "model": "m",
     }
     row.update(overrides)
     return row
@@ -58,8 +82,12 @@ def test_priority_is_an_ordered_category_so_sorting_puts_high_first(tmp_path):
 
 
 def test_resolved_references_round_trip_as_records(tmp_path):
-    reference = {"marker": "[1]", "text": "Smith J. Ketamine and pain. 2019.", "link": "https://doi.org/10.1000/x",
-                 "entry_link": None}
+    reference = {
+        "marker": "[1]",
+        "text": "Smith J. Ketamine and pain. 2019.",
+        "link": "https://doi.org/10.1000/x",
+        "entry_link": None,
+    }
     write_table(pd.DataFrame([_row(citations=["[1]"], references=[reference])]), tmp_path, CLAIMS_FILE)
     frame = load_claims(tmp_path)
     assert frame.loc[0, "references"] == [reference] and frame.loc[0, "citations"] == ["[1]"]
@@ -78,9 +106,7 @@ def test_write_rejects_rows_that_break_the_contract(tmp_path):
 def test_a_broken_file_names_the_column(tmp_path):
     write_table(pd.DataFrame([_row()]), tmp_path, CLAIMS_FILE)
     table = pq.read_table(tmp_path / CLAIMS_FILE)
-    broken = table.set_column(
-        table.schema.get_field_index("red_flags"), "red_flags", pa.array(["not a list"])
-    )
+    broken = table.set_column(table.schema.get_field_index("red_flags"), "red_flags", pa.array(["not a list"]))
     pq.write_table(broken, tmp_path / CLAIMS_FILE)
     with pytest.raises(DatasetError, match="red_flags"):
         load_claims(tmp_path)
@@ -101,8 +127,17 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path):
 def test_claim_ids_depend_on_source_position_and_text():
     base = claim_id("a.html", 3, "It works.")
     assert base == claim_id("a.html", 3, "It works.")
-    assert len({base, claim_id("b.html", 3, "It works."), claim_id("a.html", 4, "It works."),
-                claim_id("a.html", 3, "It helps.")}) == 4
+    assert (
+        len(
+            {
+                base,
+                claim_id("b.html", 3, "It works."),
+                claim_id("a.html", 4, "It works."),
+                claim_id("a.html", 3, "It helps."),
+            }
+        )
+        == 4
+    )
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
@@ -137,9 +172,9 @@ def test_atomic_writes_get_ordinary_file_permissions(tmp_path):
 def test_tables_written_before_a_column_was_added_read_with_its_fill(tmp_path):
     """articles.parquet and runs.parquet from before site discovery load, and merge on append."""
     import pyarrow.parquet as pq
+    from runhelpers import article_row, commit_run
 
     from claims.dataset import read_arrow, read_parquet
-    from runhelpers import article_row, commit_run
 
     out = tmp_path / "out"
     url = "https://www.clinic.example/a"
@@ -148,8 +183,11 @@ def test_tables_written_before_a_column_was_added_read_with_its_fill(tmp_path):
     old = pq.read_table(path).drop_columns(["site", "discovered_via", "fda_approval_claims"])
     pq.write_table(old, path)
     articles = read_parquet(path, "articles")
-    assert (articles["site"].isna().all(), articles["discovered_via"].tolist(), articles["fda_approval_claims"].tolist()) \
-        == (True, ["given"], [[]])
+    assert (
+        articles["site"].isna().all(),
+        articles["discovered_via"].tolist(),
+        articles["fda_approval_claims"].tolist(),
+    ) == (True, ["given"], [[]])
     assert read_arrow(path, "articles").column("discovered_via").to_pylist() == ["given"]
     other = "https://clinic.example/b"
     commit_run(out, [([article_row(other, url=other, site="clinic.example")], [])], run_id="r2", append=True)

@@ -1,5 +1,6 @@
 """Discovery on the local multi-site server (``clinicsites``): every article, no other page,
 each site read politely through the one Fetcher."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,6 +20,7 @@ def discover(clinic_sites, tmp_path):
         settings = settings or Settings(**QUICK, cache_dir=str(tmp_path / "cache"))
         with Fetcher(settings, cache_dir=tmp_path / "cache") as fetcher:
             return discover_sites(fetcher, list(sites), Options.from_settings(settings, **options))
+
     return run
 
 
@@ -45,7 +47,9 @@ def test_what_was_dropped_says_why(clinic_sites, discover):
     m = clinic_sites.main
     why = {d.url.removeprefix(m): d.reason for d in main.dropped}
     assert why["/blog/gone"] == "error: HTTP 404"
-    assert why["/private/secret-study"] == (f"robots.txt disallows {m}/private/secret-study (rule: Disallow: /private/)")
+    assert why["/private/secret-study"] == (
+        f"robots.txt disallows {m}/private/secret-study (rule: Disallow: /private/)"
+    )
     assert why["/files/brochure.pdf"] == "not an HTML page (.pdf)"
     assert why["/blog/tag/ketamine/"] == "tag page (read for its links)"
     assert why["/blog/page/2/"] == "pagination page (read for its links)"
@@ -54,8 +58,13 @@ def test_what_was_dropped_says_why(clinic_sites, discover):
     assert why["/blog/old-post"] == f"same page as {m}/blog/esketamine-vs-ketamine"
     # a page whose rel=canonical names another is kept under that name
     assert "/blog/ketamine-faq-print-version" not in why and f"{m}/blog/ketamine-faq" in {a.url for a in main.articles}
-    for page, reason in {"/contact-us/": "contact or booking page", "/privacy-policy/": "privacy or legal page",
-                         "/login/": "login page", "/cart/": "cart or account page", "/search/?q=ketamine": "search page"}.items():
+    for page, reason in {
+        "/contact-us/": "contact or booking page",
+        "/privacy-policy/": "privacy or legal page",
+        "/login/": "login page",
+        "/cart/": "cart or account page",
+        "/search/?q=ketamine": "search page",
+    }.items():
         assert why[page] == reason
     assert why[f"http://localhost:{clinic_sites.port}/treatments/tms".removeprefix(m)] == "on another site (localhost)"
     assert f"sitemap {m}/sitemaps/missing.xml: HTTP 404" in main.notes
@@ -72,8 +81,15 @@ def test_politely_each_page_once_robots_obeyed(clinic_sites, discover):
         per_host[host].append(path)
     main = per_host[f"127.0.0.1:{clinic_sites.port}"]
     assert main[0] == "/robots.txt" and main.count("/robots.txt") == 1
-    never = {"/private/secret-study", "/files/brochure.pdf", "/contact-us/", "/privacy-policy/", "/login/", "/cart/",
-             "/search/?q=ketamine"}
+    never = {
+        "/private/secret-study",
+        "/files/brochure.pdf",
+        "/contact-us/",
+        "/privacy-policy/",
+        "/login/",
+        "/cart/",
+        "/search/?q=ketamine",
+    }
     assert not never & set(main)
     # a page is requested once, except one reached again through a redirect
     repeated = {p for p in main if main.count(p) > 1}
@@ -82,9 +98,12 @@ def test_politely_each_page_once_robots_obeyed(clinic_sites, discover):
 
 
 def test_the_page_budget_stops_an_endless_calendar_and_says_what_is_left(clinic_sites, discover):
-    main, = discover(f"{clinic_sites.main}/", max_pages=40, max_depth=10_000)
-    pages = [p for _, h, p, _ in clinic_sites.requests if h == f"127.0.0.1:{clinic_sites.port}"
-             and not p.startswith(("/robots.txt", "/sitemap", "/feed.xml"))]
+    (main,) = discover(f"{clinic_sites.main}/", max_pages=40, max_depth=10_000)
+    pages = [
+        p
+        for _, h, p, _ in clinic_sites.requests
+        if h == f"127.0.0.1:{clinic_sites.port}" and not p.startswith(("/robots.txt", "/sitemap", "/feed.xml"))
+    ]
     assert main.pages_requested == 40 == len(pages) - pages.count("/blog/esketamine-vs-ketamine") + 1
     assert main.left > 0 and "URLs left unchecked" in main.summary(40)
     assert sum(p.startswith("/events/calendar") for p in pages) > 10  # the calendar ate the rest of the budget
@@ -93,20 +112,21 @@ def test_the_page_budget_stops_an_endless_calendar_and_says_what_is_left(clinic_
 
 
 def test_the_link_depth_stops_it_too(clinic_sites, discover):
-    main, = discover(f"{clinic_sites.main}/", max_depth=2)
+    (main,) = discover(f"{clinic_sites.main}/", max_depth=2)
     calendar = [p for _, _, p, _ in clinic_sites.requests if p.startswith("/events/calendar")]
     assert 0 < len(calendar) <= 3 and main.left == 0
 
 
 def test_include_and_exclude_patterns(clinic_sites, discover):
-    main, = discover(f"{clinic_sites.main}/", include=[r"/blog/"], exclude=[r"esketamine"])
+    (main,) = discover(f"{clinic_sites.main}/", include=[r"/blog/"], exclude=[r"esketamine"])
     urls = {a.url.removeprefix(clinic_sites.main) for a in main.articles}
     assert urls and all(u.startswith("/blog/") and "esketamine" not in u for u in urls)
     assert not any(p.startswith("/services/") for _, _, p, _ in clinic_sites.requests)
     assert {d.reason for d in main.dropped if "esketamine" in d.url} == {"matches --exclude"}
     # a URL that redirects to an excluded page is dropped too
-    assert {d.url.removeprefix(clinic_sites.main): d.reason for d in main.dropped}["/blog/old-post"] == \
-        f"is {clinic_sites.main}/blog/esketamine-vs-ketamine, which matches --exclude"
+    assert {d.url.removeprefix(clinic_sites.main): d.reason for d in main.dropped}[
+        "/blog/old-post"
+    ] == f"is {clinic_sites.main}/blog/esketamine-vs-ketamine, which matches --exclude"
 
 
 def test_the_host_delay_spaces_a_sites_requests(clinic_sites, discover, tmp_path):

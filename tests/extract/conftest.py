@@ -1,4 +1,5 @@
 """Fixtures for the extraction tests: the hand-written clinic pages in ``pages/``."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Aligning trafilatura's kept blocks with our page walk."""
+
 from __future__ import annotations
 
 from claims.document import Document
@@ -33,8 +34,7 @@ def test_unlocated_text_is_kept_without_links():
 def test_a_lone_dropped_heading_between_kept_blocks_is_restored():
     page = doc(("paragraph", INTRO), ("heading", "Is it safe?"), ("paragraph", OUTRO))
     restored = align(doc(("paragraph", INTRO), ("paragraph", OUTRO)), page)
-    assert [(k, t) for k, t, _ in restored] == [
-        ("paragraph", INTRO), ("heading", "Is it safe?"), ("paragraph", OUTRO)]
+    assert [(k, t) for k, t, _ in restored] == [("paragraph", INTRO), ("heading", "Is it safe?"), ("paragraph", OUTRO)]
 
 
 def test_dropped_list_items_are_restored_only_after_an_introducing_colon():

@@ -2,6 +2,7 @@
 
 Only a sample of pages keeps this test quick; ``benchmarks/extraction.py`` scores all 181.
 """
+
 from __future__ import annotations
 
 import gzip

@@ -1,4 +1,5 @@
 """extract() picks the reader from the content type."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """extract_html on a hand-written clinic article full of page chrome."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,9 +62,7 @@ def test_headings_list_items_and_quotes_are_blocks_of_their_own(clinic):
         "Mild nausea, which we can treat with medication",
         "Vivid, dream-like thoughts",
     ]
-    assert blocks_of(clinic, "quote") == [
-        "I slept through the whole night for the first time in a year."
-    ]
+    assert blocks_of(clinic, "quote") == ["I slept through the whole night for the first time in a year."]
     kinds = [b.kind for b in clinic.blocks]
     # the list comes right after the sentence introducing it
     intro = kinds.index("list_item") - 1
@@ -71,7 +70,7 @@ def test_headings_list_items_and_quotes_are_blocks_of_their_own(clinic):
 
 
 def test_links_slice_to_their_anchor_text_and_are_absolute(clinic):
-    links = {clinic.text[l.start : l.end]: l.href for b in clinic.blocks for l in b.links}
+    links = {clinic.text[link.start : link.end]: link.href for b in clinic.blocks for link in b.links}
     # relative hrefs resolve against <base href>, not the page URL
     assert links["2019 crossover trial"] == "https://lakeshore-infusion.example/studies/nmda-trial-2019"
     assert links["full review of infusion safety"] == "https://journals.example.org/pain/article/42"
@@ -96,11 +95,9 @@ def test_page_metadata_is_read(clinic):
 
 
 def test_relative_links_resolve_against_the_page_url_without_a_base():
-    html = read_page("clinic_article.html").replace(
-        '<base href="https://lakeshore-infusion.example/">', ""
-    )
+    html = read_page("clinic_article.html").replace('<base href="https://lakeshore-infusion.example/">', "")
     doc = extract_html(html, "https://other-host.example/blog/post/")
-    links = {doc.text[l.start : l.end]: l.href for b in doc.blocks for l in b.links}
+    links = {doc.text[link.start : link.end]: link.href for b in doc.blocks for link in b.links}
     assert links["2019 crossover trial"] == "https://other-host.example/blog/post/studies/nmda-trial-2019"
 
 
@@ -127,7 +124,7 @@ def test_fallback_walk_keeps_the_article_structure(monkeypatch, how):
     ]
     assert len(blocks_of(doc, "list_item")) == 3
     assert "lasting several weeks[4], although" in doc.text
-    links = {doc.text[l.start : l.end]: l.href for b in doc.blocks for l in b.links}
+    links = {doc.text[link.start : link.end]: link.href for b in doc.blocks for link in b.links}
     assert links["2019 crossover trial"] == "https://lakeshore-infusion.example/studies/nmda-trial-2019"
 
 
@@ -158,7 +155,7 @@ def test_div_layout_without_semantic_markup(monkeypatch, trafilatura_runs):
     assert doc.title == "Dry Needling or Massage?"
     assert [b.kind for b in doc.blocks[:3]] == ["title", "paragraph", "heading"]
     assert "Massage works from the surface" in doc.text
-    links = {doc.text[l.start : l.end]: l.href for b in doc.blocks for l in b.links}
+    links = {doc.text[link.start : link.end]: link.href for b in doc.blocks for link in b.links}
     assert links == {"national safety guideline": "https://harbor-physio.example/guidelines/needling.pdf"}
     for fragment in DIV_LAYOUT_CHROME:
         assert fragment not in doc.text

@@ -1,4 +1,5 @@
 """Title, canonical URL and publication date, as the page states them."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,24 +14,30 @@ def page(head: str = "", body: str = "") -> str:
 
 
 def test_title_prefers_og_title_and_strips_the_site_name():
-    doc = extract_html(page(
-        '<meta property="og:site_name" content="Northside Physio">'
-        '<meta property="og:title" content="Shockwave Therapy for Heel Pain | Northside Physio">'
-        "<title>Ignored</title>",
-        "<h1>Also ignored</h1>",
-    ))
+    doc = extract_html(
+        page(
+            '<meta property="og:site_name" content="Northside Physio">'
+            '<meta property="og:title" content="Shockwave Therapy for Heel Pain | Northside Physio">'
+            "<title>Ignored</title>",
+            "<h1>Also ignored</h1>",
+        )
+    )
     assert doc.title == "Shockwave Therapy for Heel Pain"
 
 
 def test_title_falls_back_to_the_article_h1_not_the_logo_h1():
-    doc = extract_html(page("<title>Home</title>", "<header><h1>Northside Physio</h1></header>"
-                                                   "<h1>  Shockwave   therapy explained </h1>"))
+    doc = extract_html(
+        page(
+            "<title>Home</title>", "<header><h1>Northside Physio</h1></header><h1>  Shockwave   therapy explained </h1>"
+        )
+    )
     assert doc.title == "Shockwave therapy explained"
 
 
 def test_title_from_the_title_element_loses_a_trailing_site_name():
-    doc = extract_html(page("<title>Heel pain: five myths – Northside Physio</title>"),
-                       "https://northside-physio.example/blog/heel")
+    doc = extract_html(
+        page("<title>Heel pain: five myths – Northside Physio</title>"), "https://northside-physio.example/blog/heel"
+    )
     assert doc.title == "Heel pain: five myths"
 
 
@@ -41,9 +48,12 @@ def test_no_title_gives_no_title_block():
 
 
 def test_canonical_link_wins_over_og_url_and_is_made_absolute():
-    doc = extract_html(page('<meta property="og:url" content="https://a.example/og">'
-                            '<link rel="Canonical" href="/treatments/shockwave">'),
-                       "https://northside-physio.example/blog/x?utm=1")
+    doc = extract_html(
+        page(
+            '<meta property="og:url" content="https://a.example/og"><link rel="Canonical" href="/treatments/shockwave">'
+        ),
+        "https://northside-physio.example/blog/x?utm=1",
+    )
     assert doc.canonical_url == "https://northside-physio.example/treatments/shockwave"
 
 
@@ -53,15 +63,19 @@ def test_og_url_is_used_without_a_canonical_link():
 
 
 def test_published_from_json_ld():
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
-          '{"@type": "WebPage"}, {"@type": "BlogPosting", "datePublished": "2023-02-11"}]}'
-          "</script>")
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "WebPage"}, {"@type": "BlogPosting", "datePublished": "2023-02-11"}]}'
+        "</script>"
+    )
     assert extract_html(page(ld)).published == "2023-02-11"
 
 
 def test_published_from_a_marked_time_element_before_other_times():
-    body = ('<time datetime="2021-01-01">comment date</time>'
-            '<time class="entry-date published" datetime="2022-07-19T10:00:00Z">July 19</time>')
+    body = (
+        '<time datetime="2021-01-01">comment date</time>'
+        '<time class="entry-date published" datetime="2022-07-19T10:00:00Z">July 19</time>'
+    )
     assert extract_html(page(body=body)).published == "2022-07-19T10:00:00+00:00"
 
 

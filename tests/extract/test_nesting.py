@@ -1,4 +1,5 @@
 """Pages nested deeper than libxml2 builds by default keep all their text."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ AFTER = "Side effects are mild and pass quickly."
 
 
 def page(opening: str, depth: int) -> str:
-    return (f"<html><head><title>Old clinic page</title></head><body><article><p>{TOP}</p>"
-            f"{opening * depth}<p>{DEEP}</p><p>{AFTER}</p></article></body></html>")
+    return (
+        f"<html><head><title>Old clinic page</title></head><body><article><p>{TOP}</p>"
+        f"{opening * depth}<p>{DEEP}</p><p>{AFTER}</p></article></body></html>"
+    )
 
 
 @pytest.mark.parametrize("opening", ["<span>", "<font color=red>", "<div>", "<b>"])

@@ -1,4 +1,5 @@
 """Reading .txt articles into blocks: line-per-paragraph pages and hard-wrapped files."""
+
 import textwrap
 
 from claims.extract.plaintext import BLOCK_SEPARATOR, extract_text, text_blocks
@@ -35,8 +36,17 @@ def kinds(text: str) -> list[str]:
 def test_line_per_paragraph_page_gets_title_headings_paragraphs_and_list_items():
     doc = extract_text(LINE_PER_PARAGRAPH)
     assert [b.kind for b in doc.blocks] == [
-        "title", "paragraph", "paragraph", "paragraph", "paragraph", "heading",
-        "list_item", "list_item", "list_item", "list_item", "list_item",
+        "title",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "heading",
+        "list_item",
+        "list_item",
+        "list_item",
+        "list_item",
+        "list_item",
     ]
     assert doc.title == "Low-Dose Ketamine for Nerve Pain"
     assert doc.block_text(doc.blocks[2]) == "How Is an Infusion Given?"
@@ -102,7 +112,9 @@ def test_text_blocks_point_into_the_original_input():
 
 
 def test_broken_hyphen_joins_without_a_space_and_comma_joins_a_capitalised_line():
-    doc = extract_text("Patients reported a well-\nknown tingling, which\nfaded quickly.\nSome felt calm,\nOthers sleepy.\n")
+    doc = extract_text(
+        "Patients reported a well-\nknown tingling, which\nfaded quickly.\nSome felt calm,\nOthers sleepy.\n"
+    )
     assert [doc.block_text(b) for b in doc.blocks] == [
         "Patients reported a well-known tingling, which faded quickly.",
         "Some felt calm, Others sleepy.",

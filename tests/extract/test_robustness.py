@@ -1,4 +1,5 @@
 """Bad pages give a Document, never an exception; offsets stay consistent whatever the input."""
+
 from __future__ import annotations
 
 import os
@@ -44,21 +45,55 @@ def test_text_survives_in_broken_markup():
     assert "bad \ufffd surrogate, text kept" in extract_html("<p>bad \udcff surrogate, text kept</p>").text
 
 
-TAGS = ["p", "div", "span", "a", "h2", "ul", "li", "ol", "blockquote", "sup", "b", "table", "td",
-        "nav", "footer", "article", "br", "script", "em", "section"]
-ATTRS = ["", ' href="/study/1"', ' href="https://journal.example/a"', ' class="share-bar"',
-         ' style="display:none"', ' href="#ref-2"', " hidden", ' id="comments"', ' href="javascript:x()"']
+TAGS = [
+    "p",
+    "div",
+    "span",
+    "a",
+    "h2",
+    "ul",
+    "li",
+    "ol",
+    "blockquote",
+    "sup",
+    "b",
+    "table",
+    "td",
+    "nav",
+    "footer",
+    "article",
+    "br",
+    "script",
+    "em",
+    "section",
+]
+ATTRS = [
+    "",
+    ' href="/study/1"',
+    ' href="https://journal.example/a"',
+    ' class="share-bar"',
+    ' style="display:none"',
+    ' href="#ref-2"',
+    " hidden",
+    ' id="comments"',
+    ' href="javascript:x()"',
+]
 
 
 @st.composite
 def html_soup(draw):
     """Random tag soup: opening and closing tags (balanced or not) mixed with text."""
-    pieces = draw(st.lists(st.one_of(
-        st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(TAGS), st.sampled_from(ATTRS)),
-        st.builds(lambda t: f"</{t}>", st.sampled_from(TAGS)),
-        st.text(min_size=1, max_size=40),
-        st.sampled_from(["3", "[4]", " ", "\n\n", "&amp;", "&#x0;", "&nbsp;", "Leave a Reply"]),
-    ), max_size=60))
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(TAGS), st.sampled_from(ATTRS)),
+                st.builds(lambda t: f"</{t}>", st.sampled_from(TAGS)),
+                st.text(min_size=1, max_size=40),
+                st.sampled_from(["3", "[4]", " ", "\n\n", "&amp;", "&#x0;", "&nbsp;", "Leave a Reply"]),
+            ),
+            max_size=60,
+        )
+    )
     return "".join(pieces)
 
 

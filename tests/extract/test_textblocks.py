@@ -1,10 +1,11 @@
 """The builder that keeps block and link offsets exact while collapsing whitespace."""
+
 from __future__ import annotations
+
+import pytest
 
 from claims.extract.references import reference_marker
 from claims.extract.textblocks import DocumentBuilder
-
-import pytest
 
 
 def test_whitespace_collapses_across_pieces_and_links_shrink_onto_words():
@@ -31,7 +32,9 @@ def test_blocks_are_joined_by_blank_lines_and_empty_blocks_vanish():
     doc = builder.build(title="Acupuncture FAQ")
     assert doc.text == "Acupuncture FAQ\n\nNeedles are thin."
     assert [(b.kind, doc.block_text(b)) for b in doc.blocks] == [
-        ("title", "Acupuncture FAQ"), ("list_item", "Needles are thin.")]
+        ("title", "Acupuncture FAQ"),
+        ("list_item", "Needles are thin."),
+    ]
 
 
 def test_whitespace_only_anchor_is_no_link_and_nested_anchor_keeps_outer_href():
@@ -49,8 +52,9 @@ def test_whitespace_only_anchor_is_no_link_and_nested_anchor_keeps_outer_href():
     builder.close_block("paragraph")
     doc = builder.build()
     assert doc.text == "See the review"
-    assert [(doc.text[l.start : l.end], l.href) for l in doc.blocks[0].links] == [
-        ("the review", "https://outer.example")]
+    assert [(doc.text[link.start : link.end], link.href) for link in doc.blocks[0].links] == [
+        ("the review", "https://outer.example")
+    ]
 
 
 def test_keep_filter_drops_blocks_without_leaving_gaps_in_offsets():
@@ -64,8 +68,17 @@ def test_keep_filter_drops_blocks_without_leaving_gaps_in_offsets():
 
 @pytest.mark.parametrize(
     ("text", "marker"),
-    [("3", "[3]"), (" [12] ", "[12]"), ("2,5", "[2,5]"), ("4–6", "[4–6]"),
-     ("a", None), ("TM", None), ("2nd", None), ("", None), ("12345", None)],
+    [
+        ("3", "[3]"),
+        (" [12] ", "[12]"),
+        ("2,5", "[2,5]"),
+        ("4–6", "[4–6]"),
+        ("a", None),
+        ("TM", None),
+        ("2nd", None),
+        ("", None),
+        ("12345", None),
+    ],
 )
 def test_reference_marker(text, marker):
     assert reference_marker(text) == marker

@@ -1,4 +1,5 @@
 """A real local HTTP server (127.0.0.1 only) and fast Settings for the fetch tests."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -67,10 +68,15 @@ def make_fetcher(tmp_path: Path) -> Iterator[Callable[..., Fetcher]]:
     """Build Fetchers on FAST settings (overridable) with a per-test cache; all closed after."""
     made: list[Fetcher] = []
 
-    def make(refresh: bool = False, cache_dir: Path | None = None, fresh_since: str | None = None,
-             **overrides) -> Fetcher:
-        fetcher = Fetcher(Settings(**{**FAST, **overrides}), cache_dir=cache_dir or tmp_path / "cache", refresh=refresh,
-                          fresh_since=fresh_since)
+    def make(
+        refresh: bool = False, cache_dir: Path | None = None, fresh_since: str | None = None, **overrides
+    ) -> Fetcher:
+        fetcher = Fetcher(
+            Settings(**{**FAST, **overrides}),
+            cache_dir=cache_dir or tmp_path / "cache",
+            refresh=refresh,
+            fresh_since=fresh_since,
+        )
         made.append(fetcher)
         return fetcher
 

@@ -1,12 +1,19 @@
 """RawCache on its own: round trip, damage tolerance, atomic writes."""
+
 from __future__ import annotations
 
 from claims.fetch.cache import CacheEntry, RawCache, sha256_hex
 
 
 def entry_for(url: str, raw: bytes) -> CacheEntry:
-    return CacheEntry(url, url, 200, {"ETag": '"x"', "Last-Modified": "Mon, 06 Jan 2025 10:00:00 GMT"},
-                      "2025-01-06T10:00:00+00:00", sha256_hex(raw))
+    return CacheEntry(
+        url,
+        url,
+        200,
+        {"ETag": '"x"', "Last-Modified": "Mon, 06 Jan 2025 10:00:00 GMT"},
+        "2025-01-06T10:00:00+00:00",
+        sha256_hex(raw),
+    )
 
 
 def test_round_trip_and_validators(tmp_path):

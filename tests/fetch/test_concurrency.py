@@ -1,4 +1,5 @@
 """fetch_many and concurrent fetch calls keep per-host and global limits."""
+
 from __future__ import annotations
 
 import threading
@@ -89,7 +90,14 @@ def test_results_come_in_completion_order(server, other_server, make_fetcher):
 def test_fetch_many_yields_one_result_per_input_even_for_bad_ones(server, make_fetcher):
     server.expect_request("/ok").respond_with_data("<p>fine</p>", content_type="text/html")
     server.expect_request("/gone").respond_with_data("", status=410)
-    urls = ["nonsense", "http://[::1", server.url_for("/ok"), server.url_for("/gone"), "ftp://127.0.0.1/x", server.url_for("/ok")]
+    urls = [
+        "nonsense",
+        "http://[::1",
+        server.url_for("/ok"),
+        server.url_for("/gone"),
+        "ftp://127.0.0.1/x",
+        server.url_for("/ok"),
+    ]
     results = list(make_fetcher().fetch_many(urls))
     assert sorted(r.source for r in results) == sorted(urls)
     by_status = sorted((r.source, r.status) for r in results)

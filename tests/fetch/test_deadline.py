@@ -3,6 +3,7 @@
 The read timeout (2 s in these tests) bounds one wait for data; every server here sends
 something more often than that, so only the deadline can end the request.
 """
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """Byte-to-text decoding: the order of evidence and the no-crash guarantee."""
+
 from __future__ import annotations
 
 import codecs
@@ -69,7 +70,10 @@ def test_byte_order_mark_wins():
 @pytest.mark.parametrize(
     "text, encoding",
     [
-        ("\u041f\u0440\u0438\u0432\u0435\u0442, \u044d\u0442\u043e \u0441\u0442\u0440\u0430\u043d\u0438\u0446\u0430 \u043e \u043b\u0435\u0447\u0435\u043d\u0438\u0438 \u0431\u043e\u043b\u0438.", "cp1251"),
+        (
+            "\u041f\u0440\u0438\u0432\u0435\u0442, \u044d\u0442\u043e \u0441\u0442\u0440\u0430\u043d\u0438\u0446\u0430 \u043e \u043b\u0435\u0447\u0435\u043d\u0438\u0438 \u0431\u043e\u043b\u0438.",
+            "cp1251",
+        ),
         ("Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144, tekst o leczeniu b\u00f3lu.", "cp1250"),
     ],
 )
@@ -90,8 +94,10 @@ def test_html_sniffing():
     assert not looks_like_html(b"plain words <b>bold</b>")
 
 
-UTF8_PAGE = ("<html><body><p>Our Clinic\u2019s caf\u00e9 offers \u201cketamine\u201d infusions \u2013 na\u00efve "
-             "patients welcome.</p></body></html>")
+UTF8_PAGE = (
+    "<html><body><p>Our Clinic\u2019s caf\u00e9 offers \u201cketamine\u201d infusions \u2013 na\u00efve "
+    "patients welcome.</p></body></html>"
+)
 
 
 def test_utf8_with_a_few_invalid_bytes_stays_utf8_and_counts_them():

@@ -1,5 +1,6 @@
 """What discovery asks of the Fetcher: sitemaps and feeds of any media type, robots.txt
 answers without a request, and pages fetched once per run."""
+
 from __future__ import annotations
 
 import gzip
@@ -12,8 +13,9 @@ PAGE = "<html><body><p>Ketamine infusions relieve nerve pain.</p></body></html>"
 
 def test_download_takes_any_media_type_as_bytes_through_the_cache(server, make_fetcher, tmp_path):
     body = gzip.compress(b"<urlset/>")
-    server.expect_request("/s.xml.gz").respond_with_data(body, content_type="application/x-gzip",
-                                                         headers={"ETag": '"s1"'})
+    server.expect_request("/s.xml.gz").respond_with_data(
+        body, content_type="application/x-gzip", headers={"ETag": '"s1"'}
+    )
     fetcher = make_fetcher()
     got = fetcher.download(server.url_for("/s.xml.gz"), max_bytes=1024)
     assert (got.result.status, got.body, got.media_type) == ("ok", body, "application/x-gzip")

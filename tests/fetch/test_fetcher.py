@@ -1,4 +1,5 @@
 """Fetcher behaviour against a real HTTP server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import hashlib
@@ -171,9 +172,7 @@ def test_huge_streamed_body_is_skipped_with_bounded_reading(server, make_fetcher
             produced[0] += len(chunk)
             yield chunk
 
-    server.expect_request("/huge").respond_with_handler(
-        lambda r: Response(fifty_megabytes(), content_type="text/html")
-    )
+    server.expect_request("/huge").respond_with_handler(lambda r: Response(fifty_megabytes(), content_type="text/html"))
     result = make_fetcher(max_bytes=limit).fetch(server.url_for("/huge"))
     assert (result.status, result.error) == ("skipped", f"body larger than {limit} bytes")
     time.sleep(0.2)  # let the server notice the closed connection
@@ -347,8 +346,11 @@ def test_random_bytes_served_as_html_are_skipped_as_binary(server, make_fetcher)
 
 
 def test_a_utf8_page_with_one_bad_byte_stays_utf8_and_says_so(server, make_fetcher):
-    body = ("<html><body><p>Our Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>".encode() + b"\x93"
-            + "<p>R\u00e9sum\u00e9 \u2013 na\u00efve.</p></body></html>".encode())
+    body = (
+        "<html><body><p>Our Clinic\u2019s \u201cketamine\u201d caf\u00e9.</p>".encode()
+        + b"\x93"
+        + "<p>R\u00e9sum\u00e9 \u2013 na\u00efve.</p></body></html>".encode()
+    )
     server.expect_request("/bad-byte").respond_with_data(body, content_type="text/html")
     result = make_fetcher().fetch(server.url_for("/bad-byte"))
     assert result.status == "ok"

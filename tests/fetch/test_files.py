@@ -1,4 +1,5 @@
 """read_file gives local files the same record and decoding as web pages."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """HostGate on its own: concurrency cap, start spacing, Retry-After deferral."""
+
 from __future__ import annotations
 
 import threading
@@ -12,13 +13,23 @@ def test_host_key_is_the_site_and_a_non_default_port():
     assert host_key("https://Clinic.Example:8443/a?b") == "clinic.example:8443"
     assert host_key("http://127.0.0.1:5000/x") != host_key("http://127.0.0.1:5001/x")
     # one site however its host is written
-    same = ["https://www.clinic.co.uk/a", "http://clinic.co.uk/b", "https://blog.clinic.co.uk:443/c",
-            "https://WWW.Clinic.co.uk./d"]
+    same = [
+        "https://www.clinic.co.uk/a",
+        "http://clinic.co.uk/b",
+        "https://blog.clinic.co.uk:443/c",
+        "https://WWW.Clinic.co.uk./d",
+    ]
     assert {host_key(url) for url in same} == {"clinic.co.uk"}
     assert host_key("http://www.clinic.co.uk:8080/") == "clinic.co.uk:8080"
     # one machine: every loopback name and address
-    loop = ["http://localhost:5000/", "http://127.0.0.1:5000/", "http://[::1]:5000/", "http://app.localhost:5000/",
-            "http://127.0.0.2:5000/", "http://[::ffff:127.0.0.1]:5000/"]
+    loop = [
+        "http://localhost:5000/",
+        "http://127.0.0.1:5000/",
+        "http://[::1]:5000/",
+        "http://app.localhost:5000/",
+        "http://127.0.0.2:5000/",
+        "http://[::ffff:127.0.0.1]:5000/",
+    ]
     assert {host_key(url) for url in loop} == {"loopback:5000"}
     # different registrable sites stay apart, including under a shared public suffix
     assert host_key("https://a.github.io/") != host_key("https://b.github.io/")

@@ -1,4 +1,5 @@
 """robots.txt is obeyed for the tool's own User-Agent, per RFC 9309."""
+
 from __future__ import annotations
 
 import time
@@ -26,7 +27,8 @@ def test_disallowed_path_is_skipped_and_never_requested(bare_server, make_fetche
     blocked = fetcher.fetch(bare_server.url_for("/private/notes"))
     allowed = [fetcher.fetch(bare_server.url_for(p)) for p in ("/public", "/public2")]
     assert (blocked.status, blocked.error) == (
-        "skipped", f"robots.txt disallows {bare_server.url_for('/private/notes')} (rule: Disallow: /private)"
+        "skipped",
+        f"robots.txt disallows {bare_server.url_for('/private/notes')} (rule: Disallow: /private)",
     )
     assert requests_to(bare_server, "/private/notes") == 0
     assert [r.status for r in allowed] == ["ok", "ok"]
@@ -55,7 +57,8 @@ def test_redirect_into_a_disallowed_path_is_skipped(bare_server, make_fetcher):
     serve_pages(bare_server, "/members/page")
     result = make_fetcher().fetch(bare_server.url_for("/go"))
     assert (result.status, result.error) == (
-        "skipped", f"robots.txt disallows {bare_server.url_for('/members/page')} (rule: Disallow: /members)"
+        "skipped",
+        f"robots.txt disallows {bare_server.url_for('/members/page')} (rule: Disallow: /members)",
     )
     assert requests_to(bare_server, "/members/page") == 0
 

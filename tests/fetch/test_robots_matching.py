@@ -3,6 +3,7 @@
 Each row of ``ROWS`` serves a robots.txt, fetches one path with a given User-Agent and expects
 the page either fetched (None) or skipped with the rule that refused it named in the reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ import re
 import pytest
 
 from claims.settings import Settings
+
 from .conftest import FAST
 
 PAGE = "<html><body><p>A page.</p></body></html>"
@@ -78,7 +80,10 @@ ROWS = [
     pytest.param(RFC_SIMPLE, "quxbot", "/example/x", None, id="rfc5.1-empty-group"),
     pytest.param(RFC_LONGEST, "foobot", "/example/page/", None, id="rfc5.2-allow"),
     pytest.param(
-        RFC_LONGEST, "foobot", "/example/page/disallowed.gif", "Disallow: /example/page/disallowed.gif",
+        RFC_LONGEST,
+        "foobot",
+        "/example/page/disallowed.gif",
+        "Disallow: /example/page/disallowed.gif",
         id="rfc5.2-longer-disallow",
     ),
     pytest.param(only("Allow: /p", "Disallow: /"), OURS, "/page", None, id="longest-allow"),
@@ -199,7 +204,8 @@ def test_sitemaps_are_listed_from_the_cached_robots_txt(site, make_fetcher):
     fetcher = make_fetcher()
     # Sitemap lines belong to no group, and a relative one is resolved against robots.txt.
     assert fetcher.sitemaps(server.url_for("/any/page")) == [
-        "https://cdn.example/sitemap-index.xml", server.url_for("/sitemaps/blog.xml"),
+        "https://cdn.example/sitemap-index.xml",
+        server.url_for("/sitemaps/blog.xml"),
     ]
     assert fetcher.fetch(server.url_for("/article")).ok
     assert fetcher.fetch(server.url_for("/private/x")).status == "skipped"
@@ -211,7 +217,8 @@ def test_sitemaps_are_listed_when_robots_txt_is_not_obeyed(site, make_fetcher):
     fetcher = make_fetcher(obey_robots=False)
     assert fetcher.fetch(server.url_for("/private/x")).ok
     assert fetcher.sitemaps(server.url_for("/")) == [
-        "https://cdn.example/sitemap-index.xml", server.url_for("/sitemaps/blog.xml"),
+        "https://cdn.example/sitemap-index.xml",
+        server.url_for("/sitemaps/blog.xml"),
     ]
 
 

@@ -1,4 +1,5 @@
 """A real Prefect server (prefect_test_harness) and a real local web server for flow tests."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,11 @@ def prefect_server():
 def fast_fetching(monkeypatch, tmp_path):
     """Settings the flow reads from the environment: quick retries, a private cache."""
     for name, value in {
-        "CLAIMS_RETRIES": "3", "CLAIMS_BACKOFF": "0.05", "CLAIMS_HOST_DELAY": "0",
-        "CLAIMS_READ_TIMEOUT": "3", "CLAIMS_CONNECT_TIMEOUT": "3",
+        "CLAIMS_RETRIES": "3",
+        "CLAIMS_BACKOFF": "0.05",
+        "CLAIMS_HOST_DELAY": "0",
+        "CLAIMS_READ_TIMEOUT": "3",
+        "CLAIMS_CONNECT_TIMEOUT": "3",
         "CLAIMS_CACHE_DIR": str(tmp_path / "cache"),
     }.items():
         monkeypatch.setenv(name, value)

@@ -1,5 +1,6 @@
 """A flow run told to stop, in process: its chunks stop, its parts go, the folder keeps its
 last committed run, and Prefect records the flow run as Cancelled (not Crashed)."""
+
 from __future__ import annotations
 
 import signal
@@ -28,10 +29,10 @@ def _flow_run_state(flow_run_id):
         return client.read_flow_run(flow_run_id).state.type.value
 
 
-def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(prefect_server, tmp_path,
-                                                                              monkeypatch):
-    import claims.flow as claims_flow
+def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(prefect_server, tmp_path, monkeypatch):
     from prefect.runtime import flow_run
+
+    import claims.flow as claims_flow
 
     pages = _pages(tmp_path, 6)
     out = tmp_path / "out"
@@ -54,4 +55,3 @@ def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(p
     assert _flow_run_state(seen["flow_run"]) == "CANCELLED"
     assert not list(out.glob(".parts-*")) and not list(out.glob(".gen-*"))
     assert load(out).equals(before)
-

@@ -1,4 +1,5 @@
 """The whole flow on a real Prefect server, fetching from a real local HTTP server."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,13 +32,18 @@ def _flaky(request):
     FLAKY_CALLS["n"] += 1
     if FLAKY_CALLS["n"] == 1:
         return Response("busy", status=503)
-    return Response("<html><body><article><p>TMS eases depression for many patients who "
-                    "did not respond to medication.</p></article></body></html>", content_type="text/html")
+    return Response(
+        "<html><body><article><p>TMS eases depression for many patients who "
+        "did not respond to medication.</p></article></body></html>",
+        content_type="text/html",
+    )
 
 
 @pytest.fixture
 def pages(site, tmp_path):
-    site.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    site.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /private/\n", content_type="text/plain"
+    )
     site.expect_request("/article.html").respond_with_data(ARTICLE, content_type="text/html; charset=utf-8")
     site.expect_request("/missing.html").respond_with_data("gone", status=404)
     site.expect_request("/paper.pdf").respond_with_data(b"%PDF-1.4 binary", content_type="application/pdf")
@@ -46,17 +52,28 @@ def pages(site, tmp_path):
     FLAKY_CALLS["n"] = 0
     site.expect_request("/flaky.html").respond_with_handler(_flaky)
     local = tmp_path / "local-article.txt"
-    local.write_text("Ketamine for chronic pain\n\nKetamine infusions reduce nerve pain within hours. "
-                     "Studies show it is non-addictive.\n")
-    return {name: site.url_for(f"/{name}") for name in
-            ("article.html", "missing.html", "paper.pdf", "private/page.html", "empty.html", "flaky.html")} | {
-        "local": str(local)}
+    local.write_text(
+        "Ketamine for chronic pain\n\nKetamine infusions reduce nerve pain within hours. "
+        "Studies show it is non-addictive.\n"
+    )
+    return {
+        name: site.url_for(f"/{name}")
+        for name in ("article.html", "missing.html", "paper.pdf", "private/page.html", "empty.html", "flaky.html")
+    } | {"local": str(local)}
 
 
 def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fetching, pages, tmp_path):
     out = tmp_path / "out"
-    sources = [pages["article.html"], pages["missing.html"], pages["paper.pdf"], pages["private/page.html"],
-               pages["empty.html"], pages["flaky.html"], pages["local"], "ftp://files.example/x.html"]
+    sources = [
+        pages["article.html"],
+        pages["missing.html"],
+        pages["paper.pdf"],
+        pages["private/page.html"],
+        pages["empty.html"],
+        pages["flaky.html"],
+        pages["local"],
+        "ftp://files.example/x.html",
+    ]
     counts = claims_run(sources=sources, out_dir=str(out), chunk_size=3)
 
     articles = load(out, "articles").set_index("source")
@@ -66,7 +83,10 @@ def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fet
     assert status[pages["local"]] == "ok"
     assert status[pages["missing.html"]] == "error" and "404" in articles.loc[pages["missing.html"], "error"]
     assert status[pages["paper.pdf"]] == "skipped" and "pdf" in articles.loc[pages["paper.pdf"], "error"].lower()
-    assert status[pages["private/page.html"]] == "skipped" and "robots" in articles.loc[pages["private/page.html"], "error"]
+    assert (
+        status[pages["private/page.html"]] == "skipped"
+        and "robots" in articles.loc[pages["private/page.html"], "error"]
+    )
     assert status[pages["empty.html"]] == "skipped"
     assert status["ftp://files.example/x.html"] == "error"
     assert counts["n_ok"] == 3 and counts["n_articles"] == 8
@@ -83,7 +103,7 @@ def test_flow_tags_good_pages_and_records_every_failure(prefect_server, fast_fet
     # offsets slice the stored article text back to the sentence
     text = RunFolder(out).text(cited["article_id"]).text
     for row in page.itertuples():
-        assert text[row.char_start:row.char_end] == row.sentence
+        assert text[row.char_start : row.char_end] == row.sentence
     csv = pd.read_csv(out / "claims.csv")
     assert len(csv) == len(claims)
     assert len(load(out, "runs")) == 1
@@ -144,7 +164,8 @@ def test_a_failed_chunk_is_recorded_as_errors_and_the_other_chunks_are_written(
 
 @pytest.mark.parametrize("total, most, slots", [(2000, 100, 2), (37, 20, 2), (7, 3, 4), (5, 1, 2), (0, 20, 2)])
 def test_chunks_keep_order_and_shrink_towards_the_end(total, most, slots):
-    from claims.scheduling import MIN_CHUNK, chunks as make_chunks
+    from claims.scheduling import MIN_CHUNK
+    from claims.scheduling import chunks as make_chunks
 
     chunks = list(make_chunks(iter(range(total)), total, most, slots))
     assert [page for chunk in chunks for page in chunk] == list(range(total))

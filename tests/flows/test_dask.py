@@ -1,6 +1,7 @@
 """The flow on a real Dask cluster of two worker processes (an existing cluster, reached by
 its address through the CLI): the same dataset as the local runner, the spaCy model loaded
 once per worker process, and fetching still polite per host."""
+
 from __future__ import annotations
 
 import gc
@@ -79,10 +80,12 @@ def _pages_held_when_the_dataset_is_written(monkeypatch, sources: list[str]) -> 
 
     def counting(folder, begun, run):
         gc.collect()
-        counts.append(sum(
-            isinstance(o, FetchResult) and o.text is not None and o.source.startswith(tuple(sources))
-            for o in gc.get_objects()
-        ))
+        counts.append(
+            sum(
+                isinstance(o, FetchResult) and o.text is not None and o.source.startswith(tuple(sources))
+                for o in gc.get_objects()
+            )
+        )
         return commit(folder, begun, run)
 
     monkeypatch.setattr(RunFolder, "commit", counting)
@@ -93,13 +96,19 @@ def _pages_held_when_the_dataset_is_written(monkeypatch, sources: list[str]) -> 
 def pages(site) -> list[str]:
     """Three web sources (one of them gone) to tag beside the example files."""
     site.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
-    site.expect_request("/prp.html").respond_with_data(PAGE.format(
-        title="PRP for tennis elbow", text="PRP injections heal torn tendons for good. There are no risks at all."),
-        content_type="text/html")
-    site.expect_request("/cbd.html").respond_with_data(PAGE.format(
-        title="CBD oil",
-        text="CBD oil may ease anxiety in some adults (Garcia et al., 2020). It calms the nervous system."),
-        content_type="text/html")
+    site.expect_request("/prp.html").respond_with_data(
+        PAGE.format(
+            title="PRP for tennis elbow", text="PRP injections heal torn tendons for good. There are no risks at all."
+        ),
+        content_type="text/html",
+    )
+    site.expect_request("/cbd.html").respond_with_data(
+        PAGE.format(
+            title="CBD oil",
+            text="CBD oil may ease anxiety in some adults (Garcia et al., 2020). It calms the nervous system.",
+        ),
+        content_type="text/html",
+    )
     site.expect_request("/gone.html").respond_with_data("not here", status=404)
     return [site.url_for("/prp.html"), site.url_for("/cbd.html"), site.url_for("/gone.html")]
 
@@ -178,11 +187,14 @@ def test_fetching_stays_polite_per_host_with_dask_workers(prefect_server, fast_f
     assert load["peak"] == 2  # concurrent, but within the per-host limit
 
 
-@pytest.mark.parametrize("options, complaint", [
-    (["--dask-address", "tcp://127.0.0.1:8786"], "needs runner 'dask'"),
-    (["--runner", "dask", "--dask-workers", "0"], "at least one Dask worker"),
-    (["--runner", "dask", "--dask-address", "tcp://127.0.0.1:8786", "--dask-workers", "2"], "has its own workers"),
-])
+@pytest.mark.parametrize(
+    "options, complaint",
+    [
+        (["--dask-address", "tcp://127.0.0.1:8786"], "needs runner 'dask'"),
+        (["--runner", "dask", "--dask-workers", "0"], "at least one Dask worker"),
+        (["--runner", "dask", "--dask-address", "tcp://127.0.0.1:8786", "--dask-workers", "2"], "has its own workers"),
+    ],
+)
 def test_contradictory_runner_options_are_refused_before_any_work(options, complaint, tmp_path, capsys):
     (tmp_path / "page.txt").write_text("Ketamine eases nerve pain.", encoding="utf-8")
     assert main(["run", str(tmp_path / "page.txt"), "--out", str(tmp_path / "out"), *options]) == 2

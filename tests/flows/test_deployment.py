@@ -1,4 +1,5 @@
 """The Prefect deployment: prefect.yaml is valid, and the README's commands work as written."""
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,7 @@ def test_prefect_yaml_points_at_the_flow_with_valid_parameters():
 
 
 def readme_deploy_block() -> str:
-    after = README[README.index(BLOCK_MARK):]
+    after = README[README.index(BLOCK_MARK) :]
     return re.search(r"```bash\n(.*?)```", after, re.S).group(1)
 
 
@@ -59,22 +60,37 @@ def test_readme_deployment_commands_run_end_to_end(tmp_path: Path):
     assert "4200" in block and "out_dir=" in block and "prefect artifact ls" in block
     home = tmp_path / "home"
     home.mkdir()
-    script = "\n".join([
-        "set -euo pipefail",
-        # whatever happens: stop the worker (it ends on SIGINT) and the server
-        "trap 'kill -INT $(jobs -p) 2>/dev/null || true; sleep 3; kill -KILL $(jobs -p) 2>/dev/null || true;"
-        " prefect server stop || true' EXIT",
-        block.replace("4200", str(port)),
-        'prefect deployment run claims-run/claims-run > "$RESULTS/no-out-dir.log" 2>&1'
-        ' && echo accepted > "$RESULTS/no-out-dir.status" || echo refused > "$RESULTS/no-out-dir.status"',
-    ])
+    script = "\n".join(
+        [
+            "set -euo pipefail",
+            # whatever happens: stop the worker (it ends on SIGINT) and the server
+            "trap 'kill -INT $(jobs -p) 2>/dev/null || true; sleep 3; kill -KILL $(jobs -p) 2>/dev/null || true;"
+            " prefect server stop || true' EXIT",
+            block.replace("4200", str(port)),
+            'prefect deployment run claims-run/claims-run > "$RESULTS/no-out-dir.log" 2>&1'
+            ' && echo accepted > "$RESULTS/no-out-dir.status" || echo refused > "$RESULTS/no-out-dir.status"',
+        ]
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CLAIMS_"))}
-    env.update(HOME=str(home), PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               COLUMNS="200", CLAIMS_CACHE_DIR=str(tmp_path / "cache"), RESULTS=str(tmp_path))
+    env.update(
+        HOME=str(home),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        COLUMNS="200",
+        CLAIMS_CACHE_DIR=str(tmp_path / "cache"),
+        RESULTS=str(tmp_path),
+    )
     processed = REPO / "data" / "processed"
     before = _snapshot(processed)
-    process = subprocess.Popen(["bash", "-c", script], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = process.communicate(timeout=DEPLOY_TIMEOUT)
     except subprocess.TimeoutExpired:

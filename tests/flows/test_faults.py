@@ -1,5 +1,6 @@
 """Issue-4 faults through the whole flow: each ends with the right status and reason in
 articles.parquet, the good pages' claims are all written, and the run exits 0."""
+
 from __future__ import annotations
 
 import time
@@ -10,14 +11,17 @@ from werkzeug import Response
 from claims import load
 from claims.cli import main
 
-
 pytestmark = pytest.mark.slow
 
 GOOD = "<html><body><article><p>{}</p></article></body></html>"
-CP1252 = ("<html><body><article><h1>Caf\u00e9 talk</h1><p>\u201cPRP relieves knee pain,\u201d says "
-          "Ren\xe9e, our physician.</p></article></body></html>").encode("cp1252")
-MALFORMED = ("<html><body><div><table><tr><td><table><tr><td><p>Acupuncture eases migraine pain"
-             "<td>and it is completely safe<p>unclosed <b>bold <i>italic</table><div>")
+CP1252 = (
+    "<html><body><article><h1>Caf\u00e9 talk</h1><p>\u201cPRP relieves knee pain,\u201d says "
+    "Ren\xe9e, our physician.</p></article></body></html>"
+).encode("cp1252")
+MALFORMED = (
+    "<html><body><div><table><tr><td><table><tr><td><p>Acupuncture eases migraine pain"
+    "<td>and it is completely safe<p>unclosed <b>bold <i>italic</table><div>"
+)
 
 
 def _sleepy(request):
@@ -40,13 +44,15 @@ def _rate_limited(request):
     return Response(GOOD.format("Nerve blocks relieve CRPS pain within hours."), content_type="text/html")
 
 
-def test_every_fault_gets_its_status_and_the_rest_is_written(prefect_server, fast_fetching, site, tmp_path,
-                                                              monkeypatch, capsys):
+def test_every_fault_gets_its_status_and_the_rest_is_written(
+    prefect_server, fast_fetching, site, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("CLAIMS_READ_TIMEOUT", "1")
     ASKED["n"] = 0
     site.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
-    site.expect_request("/ok.html").respond_with_data(GOOD.format("TMS lifts depression in many patients."),
-                                                      content_type="text/html")
+    site.expect_request("/ok.html").respond_with_data(
+        GOOD.format("TMS lifts depression in many patients."), content_type="text/html"
+    )
     site.expect_request("/stall.html").respond_with_handler(_sleepy)
     site.expect_request("/loop-a").respond_with_data("", status=302, headers={"Location": site.url_for("/loop-b")})
     site.expect_request("/loop-b").respond_with_data("", status=302, headers={"Location": site.url_for("/loop-a")})
@@ -61,8 +67,10 @@ def test_every_fault_gets_its_status_and_the_rest_is_written(prefect_server, fas
     assert main(["run", *urls.values(), "--out", str(out)]) == 0
 
     articles = load(out, "articles").set_index("source")
+
     def row(name):
         return articles.loc[urls[name]]
+
     assert row("stall.html")["status"] == "error" and "timeout" in row("stall.html")["error"].lower()
     assert row("loop-a")["status"] == "error" and "redirect loop" in row("loop-a")["error"]
     assert row("big.html")["status"] == "skipped" and "larger than" in row("big.html")["error"]
@@ -83,8 +91,11 @@ def _latest_artifact(key: str):
     with get_client(sync_client=True) as client:
         [artifact] = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-            flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(),
-            limit=1, offset=0, sort=ArtifactSort.UPDATED_DESC,
+            flow_run_filter=FlowRunFilter(),
+            task_run_filter=TaskRunFilter(),
+            limit=1,
+            offset=0,
+            sort=ArtifactSort.UPDATED_DESC,
         )
     return artifact
 
@@ -92,7 +103,8 @@ def _latest_artifact(key: str):
 def test_each_run_publishes_its_summary_and_priority_table(prefect_server, fast_fetching, site, tmp_path):
     site.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     site.expect_request("/a.html").respond_with_data(
-        GOOD.format("Our stem cell shots cure arthritis and are completely safe."), content_type="text/html")
+        GOOD.format("Our stem cell shots cure arthritis and are completely safe."), content_type="text/html"
+    )
     site.expect_request("/gone.html").respond_with_data("no", status=404)
     assert main(["run", site.url_for("/a.html"), site.url_for("/gone.html"), "--out", str(tmp_path / "o")]) == 0
     summary = _latest_artifact("claims-run-summary")

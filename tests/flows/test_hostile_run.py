@@ -1,6 +1,7 @@
 """Issue 16's hostile pages through `claims run`: trickled answers miss their deadline,
 odd pages are read or skipped with a reason, and nothing scraped runs as a spreadsheet
 formula in claims.csv. Every other page's claims are written and the run exits 0."""
+
 from __future__ import annotations
 
 import csv
@@ -19,13 +20,21 @@ from claims.runfolder import RunFolder, layout
 pytestmark = pytest.mark.slow
 
 HOSTILE = '=HYPERLINK("http://evil.example/x","Open") Ketamine is completely safe and non-addictive.'
-GOOD = (f"<html><head><title>@Clinic ketamine notes</title></head><body><article>"
-        f"<h2>+Results</h2><p>{HOSTILE}</p><p>-5 sessions of TMS relieve depression in most patients.</p>"
-        f"</article></body></html>")
-DEEP = ("<html><body><article><p>Ketamine infusions relieve chronic pain.</p>" + "<span>" * 400
-        + "<p>Ketamine blocks NMDA receptors in the spinal cord.</p></article></body></html>")
-BAD_BYTE = ("<html><body><article><p>Our clinic\u2019s PRP injections heal torn tendons.</p>".encode()
-            + b"\x93" + "<p>Caf\u00e9 talk: na\u00efve patients welcome.</p></article></body></html>".encode())
+GOOD = (
+    f"<html><head><title>@Clinic ketamine notes</title></head><body><article>"
+    f"<h2>+Results</h2><p>{HOSTILE}</p><p>-5 sessions of TMS relieve depression in most patients.</p>"
+    f"</article></body></html>"
+)
+DEEP = (
+    "<html><body><article><p>Ketamine infusions relieve chronic pain.</p>"
+    + "<span>" * 400
+    + "<p>Ketamine blocks NMDA receptors in the spinal cord.</p></article></body></html>"
+)
+BAD_BYTE = (
+    "<html><body><article><p>Our clinic\u2019s PRP injections heal torn tendons.</p>".encode()
+    + b"\x93"
+    + "<p>Caf\u00e9 talk: na\u00efve patients welcome.</p></article></body></html>".encode()
+)
 DEADLINE = 2.0
 
 
@@ -61,8 +70,10 @@ def test_hostile_pages_in_a_run(prefect_server, fast_fetching, site, second_site
     site.expect_request("/noise.html").respond_with_data(random.Random(16).randbytes(40_000), content_type="text/html")
     second_site.expect_request("/robots.txt").respond_with_handler(_drip(b"User-agent: *\nAllow: /\n" * 10, 0.5))
     second_site.expect_request("/page.html").respond_with_data(GOOD, content_type="text/html")
-    urls = {name: site.url_for(f"/{name}") for name in ("good.html", "drip.html", "deep.html", "bad-byte.html",
-                                                        "noise.html")}
+    urls = {
+        name: site.url_for(f"/{name}")
+        for name in ("good.html", "drip.html", "deep.html", "bad-byte.html", "noise.html")
+    }
     urls["slow-robots"] = second_site.url_for("/page.html")
     urls["unknown-host"] = "http://no-such-clinic.invalid/ketamine"
     out = tmp_path / "out"

@@ -1,4 +1,5 @@
 """The README's promises: its data dictionary matches the contract, its analysis code runs."""
+
 import re
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def test_set_up_commands_are_the_ones_ci_runs():
 
 
 @pytest.mark.slow
-def test_analysis_examples_run_on_a_fresh_run(prefect_server, fast_fetching, examples_dir, tmp_path, monkeypatch, capsys):
+def test_analysis_examples_run_on_a_fresh_run(
+    prefect_server, fast_fetching, examples_dir, tmp_path, monkeypatch, capsys
+):
     from claims.flow import claims_run
 
     out = tmp_path / "processed"

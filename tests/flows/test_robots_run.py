@@ -1,13 +1,14 @@
 """Issue 18 through `claims run`: the site's robots.txt rules decide, per RFC 9309, which
 pages are fetched, and each refused page is recorded as skipped with the rule that refused it."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from claims.cli import main
 from claims import load
+from claims.cli import main
 
 pytestmark = pytest.mark.slow
 

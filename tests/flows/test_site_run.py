@@ -1,6 +1,7 @@
 """Issue 13 end to end: `claims run --site` discovers the test sites' articles, reads each
 page once (discovery's copy is reused), writes site and discovered_via per article and
 sites.parquet, publishes the per-site table, and `claims report` prints it."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,21 +22,29 @@ def _latest_table_artifact(key: str):
     with get_client(sync_client=True) as client:
         [artifact] = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-            flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(),
-            limit=1, offset=0, sort=ArtifactSort.UPDATED_DESC,
+            flow_run_filter=FlowRunFilter(),
+            task_run_filter=TaskRunFilter(),
+            limit=1,
+            offset=0,
+            sort=ArtifactSort.UPDATED_DESC,
         )
     return artifact
 
 
-def test_run_site_finds_every_article_politely_and_reports_per_site(prefect_server, fast_fetching, clinic_sites,
-                                                                      tmp_path):
+def test_run_site_finds_every_article_politely_and_reports_per_site(
+    prefect_server, fast_fetching, clinic_sites, tmp_path
+):
     out = tmp_path / "out"
     main_site, b_site = f"{clinic_sites.main}/", f"{clinic_sites.b_www}/"
     assert main(["run", "--site", main_site, "--site", b_site, "--out", str(out)]) == 0
 
     articles = load(out, "articles").set_index("source")
-    expected = {url: (site, via) for site, urls in clinic_sites.articles.items() if site != "localhost"
-                for url, via in urls.items()}
+    expected = {
+        url: (site, via)
+        for site, urls in clinic_sites.articles.items()
+        if site != "localhost"
+        for url, via in urls.items()
+    }
     assert {s: (r.site, r.discovered_via) for s, r in articles.iterrows()} == expected
     assert set(articles["status"]) == {"ok"}
 
@@ -70,5 +79,7 @@ def test_a_site_that_cannot_be_read_is_recorded_by_its_home_page(prefect_server,
     out = tmp_path / "out"
     assert main(["run", "--site", "http://127.0.0.1:9/", "--out", str(out)]) == 1  # every source failed
     articles = load(out, "articles")
-    assert articles["source"].tolist() == ["http://127.0.0.1:9/"] and articles["status"].tolist() == ["error"]  # connection refused
+    assert articles["source"].tolist() == ["http://127.0.0.1:9/"] and articles["status"].tolist() == [
+        "error"
+    ]  # connection refused
     assert load(out, "sites")[["site", "n_ok", "n_failed"]].values.tolist() == [["127.0.0.1", 0, 1]]

@@ -5,6 +5,7 @@ each costs its imports and its work rather than a Prefect server's start; the te
 temporary server start their runs without it. Pages come from a local HTTP server that
 trickles its bodies, so a run can be caught while it fetches.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ def lifecycle_home(tmp_path_factory) -> Path:
 def claims_server(lifecycle_home, tmp_path_factory):
     """``claims server start`` in the session's own PREFECT_HOME; stopped at the end."""
     env = base_env(lifecycle_home, tmp_path_factory.mktemp("cache"))
-    started = subprocess.run([*CLAIMS, "server", "start", "--port", str(free_port())], env=env,
-                             capture_output=True, text=True, timeout=300)
+    started = subprocess.run(
+        [*CLAIMS, "server", "start", "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=300
+    )
     assert started.returncode == 0, started.stdout + started.stderr
     url = re.search(r"(http://127\.0\.0\.1:\d+/api)", started.stdout).group(1)
     yield url
@@ -57,8 +59,9 @@ def baseline(tmp_path_factory, articles, lifecycle_home, claims_server) -> Path:
     """A run folder holding one committed run (of the first three articles)."""
     out = tmp_path_factory.mktemp("baseline") / "out"
     env = base_env(lifecycle_home, tmp_path_factory.mktemp("cache"))
-    done = subprocess.run([*CLAIMS, "run", *articles[:3], "--out", str(out)], env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [*CLAIMS, "run", *articles[:3], "--out", str(out)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
 
@@ -72,6 +75,7 @@ def out_with_baseline(baseline, tmp_path) -> Path:
 
 def _trickle(request):
     """A page sent a few bytes every 0.2 s for about 3 s."""
+
     def body():
         yield b"<html><body><article><p>PRP injections heal torn tendons in every patient.</p>"
         for _ in range(15):

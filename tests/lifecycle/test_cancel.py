@@ -6,6 +6,7 @@ A run reads 40 local articles in chunks of 5, then 4 pages that trickle in over 
 each, so it can be caught starting, tagging, fetching or writing; the point is drawn at
 random (``CLAIMS_FAULT_SEED`` replays it) after the log line that opens that phase.
 """
+
 from __future__ import annotations
 
 import signal
@@ -27,9 +28,14 @@ PHASES = {
 }
 
 
-@pytest.mark.parametrize("runner, signum", [
-    ("local", signal.SIGTERM), ("local", signal.SIGINT), ("dask", None),  # Dask: either, drawn (a Dask run costs more)
-])
+@pytest.mark.parametrize(
+    "runner, signum",
+    [
+        ("local", signal.SIGTERM),
+        ("local", signal.SIGINT),
+        ("dask", None),  # Dask: either, drawn (a Dask run costs more)
+    ],
+)
 def test_a_signal_stops_the_run_and_leaves_the_last_committed_run(
     runner, signum, claims_server, run_env, articles, slow_site, out_with_baseline, baseline, rng
 ):

@@ -2,6 +2,7 @@
 appends to the same folder: ``claims.load`` then returns a consistent dataset equal to the
 last committed run, no child process outlives the run (its temporary Prefect server
 included), and the next run resumes or removes what the dead one left, and says which."""
+
 from __future__ import annotations
 
 import signal
@@ -49,8 +50,10 @@ def test_concurrent_appends_land_whole_when_one_of_them_is_killed(
 ):
     before = dataset(baseline)
     first, second = articles[3:20], articles[20:]
-    runs = [Run.start(["run", *part, "--out", str(out_with_baseline), "--append", "--chunk-size", "4"], run_env)
-            for part in (first, second)]
+    runs = [
+        Run.start(["run", *part, "--out", str(out_with_baseline), "--append", "--chunk-size", "4"], run_env)
+        for part in (first, second)
+    ]
     victim = rng.randrange(2)
     runs[victim].wait_for(r"Prefect API at")
     time.sleep(rng.uniform(0.0, 15.0))

@@ -1,4 +1,5 @@
 """A child started through ``claims.lifecycle.deathsig`` dies with its parent, even on SIGKILL."""
+
 from __future__ import annotations
 
 import signal
@@ -35,6 +36,7 @@ def test_the_child_dies_when_its_parent_is_killed():
 
 
 def test_a_child_whose_parent_is_already_gone_does_not_start(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "claims.lifecycle.deathsig", "1", "touch", str(tmp_path / "ran")],
-                          timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "claims.lifecycle.deathsig", "1", "touch", str(tmp_path / "ran")], timeout=30
+    )
     assert done.returncode == 1 and not (tmp_path / "ran").exists()

@@ -1,5 +1,6 @@
 """The Prefect API a run uses: ``claims server`` started once and reused, start-up failures
 reported with their own exit status, and no server left behind."""
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,10 @@ def _servers_of(prefect_home: str) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter():
         try:
-            if ("prefect.server" in " ".join(process.cmdline())
-                    and process.environ().get("PREFECT_HOME") == prefect_home):
+            if (
+                "prefect.server" in " ".join(process.cmdline())
+                and process.environ().get("PREFECT_HOME") == prefect_home
+            ):
                 found.append(process)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass

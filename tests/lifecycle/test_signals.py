@@ -1,4 +1,5 @@
 """Signals held back over a block that must not be split, then handled."""
+
 from __future__ import annotations
 
 import signal

@@ -1,4 +1,5 @@
 """Usage mistakes come back at once (exit 2), before Prefect, spaCy or pandas load."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ print(json.dumps({"code": code, "heavy": [m for m in %r if m in sys.modules]}))
 
 
 def _probe(args, tmp_path):
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60,
-                          cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 
 
@@ -38,17 +40,20 @@ def folders(tmp_path):
     return {"list": empty_list, "rules": bad_rules, "empty": empty_folder, "page": page, "file": a_file}
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("missing file", "missing.html: no such file or folder"),
-    ("missing list", "cannot read source list"),
-    ("empty list", "the list names nothing to read"),
-    ("empty folder", "folder holds no .html, .htm or .txt files"),
-    ("bad rules", "SPARKLE"),
-    ("missing rules", "not a folder"),
-    ("out is a file", "exists and is not a folder"),
-    ("chunk size", "--chunk-size must be at least 1"),
-    ("dask options", "needs runner 'dask'"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("missing file", "missing.html: no such file or folder"),
+        ("missing list", "cannot read source list"),
+        ("empty list", "the list names nothing to read"),
+        ("empty folder", "folder holds no .html, .htm or .txt files"),
+        ("bad rules", "SPARKLE"),
+        ("missing rules", "not a folder"),
+        ("out is a file", "exists and is not a folder"),
+        ("chunk size", "--chunk-size must be at least 1"),
+        ("dask options", "needs runner 'dask'"),
+    ],
+)
 def test_each_mistake_is_reported_before_anything_heavy_loads(case, expected, folders, tmp_path):
     page = str(folders["page"])
     args = {
@@ -68,8 +73,7 @@ def test_each_mistake_is_reported_before_anything_heavy_loads(case, expected, fo
 
 
 def test_every_mistake_on_one_command_line_is_listed(folders, tmp_path):
-    result, stderr = _probe(["run", str(tmp_path / "a.html"), str(tmp_path / "b.html"), "--chunk-size", "0"],
-                            tmp_path)
+    result, stderr = _probe(["run", str(tmp_path / "a.html"), str(tmp_path / "b.html"), "--chunk-size", "0"], tmp_path)
     assert result["code"] == 2
     assert "a.html: no such" in stderr and "b.html: no such" in stderr and "--chunk-size" in stderr
 
@@ -84,6 +88,11 @@ def test_a_missing_file_inside_a_list_is_data_not_a_mistake(folders, tmp_path):
 
 
 def test_bad_options_exit_2_from_the_command(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "claims.cli", "run", "--runner", "spark"], capture_output=True,
-                          text=True, timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "claims.cli", "run", "--runner", "spark"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2 and "invalid choice: 'spark'" in done.stderr

@@ -1,5 +1,6 @@
 """The trained claim classifier: training is reproducible, the model loads, and the three
 tagger modes decide as documented and say who decided in every row's reasons."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def small_set(tmp_path):
     for doc, units in SMALL.items():
         (articles / f"{doc}.txt").write_text("\n\n".join(text for text, _ in units) + "\n", encoding="utf-8")
         for i, (text, labels) in enumerate(units):
-            lines.append(json.dumps({"doc": doc, "i": i, "text": text, "labels": labels, "needs_citation": bool(labels)}))
+            lines.append(
+                json.dumps({"doc": doc, "i": i, "text": text, "labels": labels, "needs_citation": bool(labels)})
+            )
     (tmp_path / "set" / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return tmp_path / "set"
 
@@ -89,8 +92,9 @@ def test_each_mode_decides_as_documented(rules_tagger):
     assert alone.claim_types == ["MECHANISM"] and alone.reasons[-1] == "model:MECHANISM"
     assert not any(r.startswith("rules:") for r in alone.reasons)
     # ... unless a red flag makes the rules' claim stand
-    flagged = _decide(rules_tagger, "It is completely safe and non-addictive.", model_types=frozenset(),
-                      rules_decide=False)
+    flagged = _decide(
+        rules_tagger, "It is completely safe and non-addictive.", model_types=frozenset(), rules_decide=False
+    )
     assert flagged.claim_types == ["SAFETY"] and "rules:SAFETY" in flagged.reasons
     # a question claims nothing, whoever decides
     question = _decide(rules_tagger, "Does ketamine relieve nerve pain?", model_types=frozenset({"EFFICACY"}))
@@ -120,3 +124,21 @@ def test_every_claim_row_of_a_hybrid_run_says_who_decided(examples_dir):
         sides = {reason.split(":")[0] for reason in row.reasons if reason.split(":")[0] in ("rules", "model")}
         decided = {reason.split(":")[1] for reason in row.reasons if reason.split(":")[0] in ("rules", "model")}
         assert sides and decided == set(row.claim_types), row.reasons
+
+
+def test_the_default_training_sets_exist_and_hold_only_our_own_words(tmp_path):
+    """``claims train`` with no SET trains on what data/train/sets.txt lists: each entry
+    must load, and none may be a folder of real pages (their texts are not ours to ship)."""
+    from pathlib import Path
+
+    from claims.model.train import default_sets
+
+    listing = Path(__file__).resolve().parents[2] / "data" / "train" / "sets.txt"
+    sets = default_sets(listing)
+    assert sets and all(s.exists() for s in sets), [s for s in sets if not s.exists()]
+    assert not [s for s in sets if "real" in s.parts or "devreal" in s.parts]
+    assert all(read_training_sets([s]) for s in sets)  # each one holds labelled sentences
+    # comments and blank lines are not sets; a missing listing gives none
+    (tmp_path / "sets.txt").write_text("# a comment\n\nx  # trailing\n", encoding="utf-8")
+    assert default_sets(tmp_path / "sets.txt") == [tmp_path / "x"]
+    assert default_sets(tmp_path / "missing.txt") == []

@@ -1,4 +1,5 @@
 """Citation markers resolved against the page's reference list, from page to dataset row."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -65,15 +66,21 @@ def test_footnote_markers_link_to_their_entry_by_id_and_to_its_doi_or_pubmed_lin
     rows = _rows(_html(FOOTNOTES_PAGE))
     trial = rows["Ketamine infusions relieved nerve pain for three months in a trial.[2]"]
     assert trial.citations == ["trial.[2]"]  # the citation as the tagger reports it stays
-    assert trial.references == [{
-        "marker": "trial.[2]", "text": "Idris M. Ketamine infusions for neuropathic pain. doi",
-        "link": "https://doi.org/10.5555/kp.2020.7", "entry_link": f"{URL}#fn-2",
-    }]
+    assert trial.references == [
+        {
+            "marker": "trial.[2]",
+            "text": "Idris M. Ketamine infusions for neuropathic pain. doi",
+            "link": "https://doi.org/10.5555/kp.2020.7",
+            "entry_link": f"{URL}#fn-2",
+        }
+    ]
     [fibro] = rows["Low doses reduced pain scores in fibromyalgia [1]."].references
     assert fibro["text"].startswith("Halvorsen T.") and "↩" not in fibro["text"]
     assert fibro["link"] == "https://pubmed.ncbi.nlm.nih.gov/29912345/"  # from "PMID: ..." in its text
     assert fibro["entry_link"] == f"{URL}#fn-1"
-    [by_author] = rows["Ketamine infusions relieved nerve pain for a week in diabetic patients (Varga et al., 2019)."].references
+    [by_author] = rows[
+        "Ketamine infusions relieved nerve pain for a week in diabetic patients (Varga et al., 2019)."
+    ].references
     assert by_author["text"].startswith("Varga E, Chen R.") and by_author["link"] is None
     assert by_author["entry_link"] == f"{URL}#fn-3"
 
@@ -110,8 +117,12 @@ def test_resolve_ranges_lists_superscripts_links_and_identifiers():
     reading = [Reference("Further reading 1.", 1)]
     assert [r["text"] for r in resolve(["[1]"], refs + reading, None)] == ["Entry 1. 2020."]
     [link] = resolve(["https://pubmed.ncbi.nlm.nih.gov/31457802/"], refs, URL)
-    assert link == {"marker": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "text": None,
-                    "link": "https://pubmed.ncbi.nlm.nih.gov/31457802/", "entry_link": None}
+    assert link == {
+        "marker": "https://pubmed.ncbi.nlm.nih.gov/31457802/",
+        "text": None,
+        "link": "https://pubmed.ncbi.nlm.nih.gov/31457802/",
+        "entry_link": None,
+    }
     [written] = resolve(["(https://doi.org/10.5555/hkw.2021.0093)."], refs, URL)  # as written in the text
     assert written["link"] == "https://doi.org/10.5555/hkw.2021.0093"
     [wiki] = resolve(["https://en.wikipedia.org/wiki/Ketamine_(drug)."], refs, URL)
@@ -121,13 +132,16 @@ def test_resolve_ranges_lists_superscripts_links_and_identifiers():
     assert doi["text"] == held.text and doi["link"] == "https://doi.org/10.1000/abc"
 
 
-@pytest.mark.parametrize(("text", "link"), [
-    ("Smith J. Title. doi:10.1016/j.pain.2019.01.002.", "https://doi.org/10.1016/j.pain.2019.01.002"),
-    ("Smith J. Title. PMID: 12345678", "https://pubmed.ncbi.nlm.nih.gov/12345678/"),
-    ("Smith J. Title. PMCID: PMC7654321", "https://pmc.ncbi.nlm.nih.gov/articles/PMC7654321/"),
-    ("Registered as NCT01234567.", "https://clinicaltrials.gov/study/NCT01234567"),
-    ("Smith J. Title. Pain. 2019.", None),
-])
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("Smith J. Title. doi:10.1016/j.pain.2019.01.002.", "https://doi.org/10.1016/j.pain.2019.01.002"),
+        ("Smith J. Title. PMID: 12345678", "https://pubmed.ncbi.nlm.nih.gov/12345678/"),
+        ("Smith J. Title. PMCID: PMC7654321", "https://pmc.ncbi.nlm.nih.gov/articles/PMC7654321/"),
+        ("Registered as NCT01234567.", "https://clinicaltrials.gov/study/NCT01234567"),
+        ("Smith J. Title. Pain. 2019.", None),
+    ],
+)
 def test_identifiers_in_an_entry_become_links(text, link):
     assert identifier_link(text) == link
 
@@ -140,16 +154,21 @@ def test_the_reference_list_is_read_even_where_extraction_drops_it():
 
 
 def test_a_related_posts_list_is_not_a_reference_list():
-    page = ("<html><body><article><h1>T</h1><p>TMS relieves depression [1].</p><h3>Related posts</h3>"
-            "<ol><li><a href='/a'>TMS myths</a></li></ol></article></body></html>")
+    page = (
+        "<html><body><article><h1>T</h1><p>TMS relieves depression [1].</p><h3>Related posts</h3>"
+        "<ol><li><a href='/a'>TMS myths</a></li></ol></article></body></html>"
+    )
     assert extract(page, "text/html", URL).references == ()
 
 
 def test_text_fragment_links_leave_out_markers_and_encode_what_the_syntax_reserves():
     short = text_fragment_url(URL + "#top", "It is non-addictive, safe & fast.[2]")
     assert short == f"{URL}#:~:text=It%20is%20non%2Daddictive%2C%20safe%20%26%20fast"
-    long = text_fragment_url(URL, "Ketamine infusions relieved nerve pain for three months in a randomized trial "
-                                  "of adults [2] with complex regional pain syndrome.")
+    long = text_fragment_url(
+        URL,
+        "Ketamine infusions relieved nerve pain for three months in a randomized trial "
+        "of adults [2] with complex regional pain syndrome.",
+    )
     start, end = long.split("#:~:text=")[1].split(",")
     assert unquote(start) == "Ketamine infusions relieved nerve pain"
     assert unquote(end) == "with complex regional pain syndrome"

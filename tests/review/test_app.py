@@ -1,4 +1,5 @@
 """The Streamlit app driven headlessly with AppTest: the real script, a real run folder."""
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ def queue(app: AppTest) -> list[str]:
 
 def current(app: AppTest) -> str:
     """The claim on screen (its card's data-claim-id)."""
-    [card] = [m.group(1) for h in app.html if (m := re.match(r'<div class="claim-card" data-claim-id="([^"]+)"', h.value))]
+    [card] = [
+        m.group(1) for h in app.html if (m := re.match(r'<div class="claim-card" data-claim-id="([^"]+)"', h.value))
+    ]
     return card
 
 
@@ -181,7 +184,7 @@ def test_each_verdict_has_its_own_key_and_badge_colour(app: AppTest) -> None:
     for name in ("supported", "unsupported", "needs_source", "not_a_claim"):
         verdict(app, name, "c-safe")
         open_claim(app, "c-safe")  # the verdict moved the view on to the next unreviewed claim
-        assert f"verdict-{name}\">" in card_html(app)
+        assert f'verdict-{name}">' in card_html(app)
     assert "verdict-supported" not in card_html(app)
 
 
@@ -227,9 +230,7 @@ def test_a_verdict_can_cover_the_whole_near_duplicate_cluster(app: AppTest, run_
 
 def test_a_failed_save_is_reported_and_the_app_keeps_running(app: AppTest, run_dir: Path) -> None:
     with sqlite3.connect(run_dir / "reviews.sqlite") as conn:
-        conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON verdicts BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
-        )
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON verdicts BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
     click(app, "verdict-supported")
     assert "was not saved" in app.error[0].value and "disk says no" in app.error[0].value
     assert current(app) == "c-safe" and len(queue(app)) == 5  # it did not move on
@@ -257,8 +258,9 @@ def test_scraped_markup_is_rendered_as_text(app: AppTest) -> None:
 
 def test_the_card_links_to_the_sentence_on_its_page_and_citations_to_their_references(app: AppTest) -> None:
     open_claim(app, "c-mech")
-    assert ('href="https://clinic.example/ketamine#:~:text=Ketamine%20blocks%20NMDA%20receptors%20in%20the%20'
-            'spinal%20cord"') in card_html(app)
+    assert (
+        'href="https://clinic.example/ketamine#:~:text=Ketamine%20blocks%20NMDA%20receptors%20in%20the%20spinal%20cord"'
+    ) in card_html(app)
     all_claims(app)
     open_claim(app, "c-hedged")
     html = card_html(app)
@@ -274,9 +276,16 @@ def test_a_local_source_file_can_be_read_in_the_app(tmp_path: Path, open_app, mo
     monkeypatch.chdir(tmp_path)  # the run was given the path relative to here
     source, sentence = "pages/clinic.html", "Our drip cures fatigue."
     text = ArticleText("a-local", source, sentence, (), None)
-    commit_run(tmp_path / "run", [([article_row(source, article_id="a-local")],
-                                   [claim_row(source, 0, sentence, article_id="a-local", char_end=len(sentence))])],
-               texts=[text])
+    commit_run(
+        tmp_path / "run",
+        [
+            (
+                [article_row(source, article_id="a-local")],
+                [claim_row(source, 0, sentence, article_id="a-local", char_end=len(sentence))],
+            )
+        ],
+        texts=[text],
+    )
     app = open_app(tmp_path / "run")
     assert "local file pages/clinic.html" in card_html(app)
     assert app.code[0].value == page.read_text()
@@ -284,8 +293,9 @@ def test_a_local_source_file_can_be_read_in_the_app(tmp_path: Path, open_app, mo
     assert any("cannot be read from here" in t.value for t in open_app(tmp_path / "run").text)
 
 
-def test_long_runs_are_listed_whole_and_worked_through_one_claim_at_a_time(make_run, tmp_path, claims_fixture,
-                                                                           open_app) -> None:
+def test_long_runs_are_listed_whole_and_worked_through_one_claim_at_a_time(
+    make_run, tmp_path, claims_fixture, open_app
+) -> None:
     template = claims_fixture[0]
     many = [{**template, "claim_id": f"c{i:03d}"} for i in range(120)]
     app = open_app(make_run(tmp_path / "run", many))

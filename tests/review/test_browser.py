@@ -1,4 +1,5 @@
 """End to end: the real server started by ``launch``, driven in headless Chromium."""
+
 from __future__ import annotations
 
 import shutil
@@ -21,15 +22,26 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def browser(tmp_path: Path):
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip(f"needs Debian's chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}): "
-                    "apt-get install -y chromium chromium-driver")
+        pytest.skip(
+            f"needs Debian's chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}): "
+            "apt-get install -y chromium chromium-driver"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1400,1800"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1400,1800",
+    ):
         options.add_argument(flag)
     profile = tmp_path / "chromium-profile"
     options.add_argument(f"--user-data-dir={profile}")
@@ -52,8 +64,13 @@ def _card(browser, wait, claim_id: str, shots: Path):
         card = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'[data-claim-id="{claim_id}"]')))
         # keys act on this claim once the run that drew it is over (no element of the page
         # before is left) and the buttons holding the shortcuts are drawn (their code loads lazily)
-        wait.until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, '[data-stale="true"]')
-                   and len(driver.find_elements(By.CSS_SELECTOR, ".st-key-next button, .st-key-verdict-supported button")) == 2)
+        wait.until(
+            lambda driver: (
+                not driver.find_elements(By.CSS_SELECTOR, '[data-stale="true"]')
+                and len(driver.find_elements(By.CSS_SELECTOR, ".st-key-next button, .st-key-verdict-supported button"))
+                == 2
+            )
+        )
         return card
     except TimeoutException:
         browser.save_screenshot(str(shots))

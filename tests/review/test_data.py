@@ -1,4 +1,5 @@
 """Reading a run folder and choosing which claims the reviewer sees, in which order."""
+
 from __future__ import annotations
 
 import json
@@ -95,7 +96,13 @@ def test_unsafe_or_absent_article_ids_give_no_text(run_dir: Path, article_id: st
 
 
 @pytest.mark.parametrize(
-    "payload", ["{not json", json.dumps({"blocks": []}), json.dumps({"text": 3}), json.dumps({"text": "x", "blocks": [{"kind": "p"}]})]
+    "payload",
+    [
+        "{not json",
+        json.dumps({"blocks": []}),
+        json.dumps({"text": 3}),
+        json.dumps({"text": "x", "blocks": [{"kind": "p"}]}),
+    ],
 )
 def test_malformed_text_files_give_no_text(run_dir: Path, payload: str) -> None:
     (run_dir / "texts" / "a1.json").write_text(payload, encoding="utf-8")
@@ -103,7 +110,10 @@ def test_malformed_text_files_give_no_text(run_dir: Path, payload: str) -> None:
 
 
 def test_blocks_outside_the_text_are_dropped(run_dir: Path) -> None:
-    payload = {"text": "short", "blocks": [{"kind": "paragraph", "start": 0, "end": 5}, {"kind": "paragraph", "start": 3, "end": 90}]}
+    payload = {
+        "text": "short",
+        "blocks": [{"kind": "paragraph", "start": 0, "end": 5}, {"kind": "paragraph", "start": 3, "end": 90}],
+    }
     (run_dir / "texts" / "a1.json").write_text(json.dumps(payload), encoding="utf-8")
     assert len(data.load_article_text(run_dir, "a1").blocks) == 1
 

@@ -1,4 +1,5 @@
 """Claim HTML: page text is escaped before any tag is added, highlights land on the right words."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -114,9 +115,14 @@ def _doc(*blocks: tuple[str, str]) -> Document:
     return Document(text, spans)
 
 
-SECTIONED = _doc(("title", "Title"), ("heading", "How it works"),
-                 ("paragraph", "It calms nerves. It blocks NMDA receptors."), ("paragraph", "More about receptors here."),
-                 ("heading", "Safety"), ("paragraph", "It is safe."))
+SECTIONED = _doc(
+    ("title", "Title"),
+    ("heading", "How it works"),
+    ("paragraph", "It calms nerves. It blocks NMDA receptors."),
+    ("paragraph", "More about receptors here."),
+    ("heading", "Safety"),
+    ("paragraph", "It is safe."),
+)
 
 
 def _at(doc: Document, sentence: str) -> tuple[int, int]:
@@ -127,12 +133,23 @@ def _at(doc: Document, sentence: str) -> tuple[int, int]:
 def test_context_is_the_section_heading_and_the_paragraphs_around_the_claim() -> None:
     context = render.locate_context(SECTIONED, "More about receptors here.", *_at(SECTIONED, "More about"))
     assert (context.heading, context.previous, context.following) == (
-        "How it works", "It calms nerves. It blocks NMDA receptors.", None)  # the next block opens a new section
+        "How it works",
+        "It calms nerves. It blocks NMDA receptors.",
+        None,
+    )  # the next block opens a new section
     first = render.locate_context(SECTIONED, "It calms nerves.", *_at(SECTIONED, "It calms nerves."))
     assert (first.heading, first.previous, first.following) == ("How it works", None, "More about receptors here.")
     start, end = _at(SECTIONED, "More about receptors here.")
-    claim = {"claim_id": "c", "sentence": "More about receptors here.", "char_start": start, "char_end": end,
-             "section": "How it works", "article_id": "a", "url": None, "source": "x.txt"}
+    claim = {
+        "claim_id": "c",
+        "sentence": "More about receptors here.",
+        "char_start": start,
+        "char_end": end,
+        "section": "How it works",
+        "article_id": "a",
+        "url": None,
+        "source": "x.txt",
+    }
     html = render.claim_html(claim, SECTIONED)
     assert html.index("claim-section") < html.index("claim-neighbour previous") < html.index("claim-sentence")
 
@@ -154,10 +171,24 @@ def test_verdict_badges_are_coloured_by_verdict() -> None:
 
 
 def test_reference_links_are_made_only_from_web_urls_and_entries_are_escaped() -> None:
-    claim = {"claim_id": "c", "sentence": "It works [2].", "char_start": 0, "char_end": 13, "article_id": "a",
-             "url": "https://clinic.example/p", "source": "https://clinic.example/p", "citations": ["[2]"],
-             "references": [{"marker": "[2]", "text": "<img src=x onerror=alert(1)> Smith 2019",
-                             "link": "javascript:alert(1)", "entry_link": "data:text/html,x"}]}
+    claim = {
+        "claim_id": "c",
+        "sentence": "It works [2].",
+        "char_start": 0,
+        "char_end": 13,
+        "article_id": "a",
+        "url": "https://clinic.example/p",
+        "source": "https://clinic.example/p",
+        "citations": ["[2]"],
+        "references": [
+            {
+                "marker": "[2]",
+                "text": "<img src=x onerror=alert(1)> Smith 2019",
+                "link": "javascript:alert(1)",
+                "entry_link": "data:text/html,x",
+            }
+        ],
+    }
     html = render.claim_html(claim, None)
     assert "javascript:" not in html and "data:text" not in html and "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; Smith 2019" in html
@@ -170,5 +201,7 @@ def test_the_whole_article_view_escapes_and_highlights_the_sentence() -> None:
     start, end = _at(doc, "It works.")
     claim = {"sentence": "It works.", "char_start": start, "char_end": end}
     html = render.article_html(doc, claim)
-    assert html == ('<div class="article-text"><h4>&lt;b&gt;Head&lt;/b&gt;</h4><p><span class="claim-sentence">It works.'
-                    '</span> &lt;i&gt;Really&lt;/i&gt;.</p></div>')
+    assert html == (
+        '<div class="article-text"><h4>&lt;b&gt;Head&lt;/b&gt;</h4><p><span class="claim-sentence">It works.'
+        "</span> &lt;i&gt;Really&lt;/i&gt;.</p></div>"
+    )

@@ -1,4 +1,5 @@
 """launch() refuses a folder that holds no run before starting any server."""
+
 from pathlib import Path
 
 import pytest

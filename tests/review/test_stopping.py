@@ -1,5 +1,6 @@
 """``claims review`` stops its Streamlit server however it is stopped: SIGTERM and SIGHUP as
 Ctrl-C (SIGINT), and SIGKILL too (the server dies with the command)."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The verdict store: durable, append-only history, survives a new run of the pipeline."""
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,12 @@ def test_save_then_get_returns_the_verdict_and_note(store: ReviewStore) -> None:
     store.save("c1", "supported", "matches the cited trial", reviewer="ana")
     saved = store.get("c1")
     assert saved is not None
-    assert (saved.verdict, saved.note, saved.reviewer, saved.scope) == ("supported", "matches the cited trial", "ana", "claim")
+    assert (saved.verdict, saved.note, saved.reviewer, saved.scope) == (
+        "supported",
+        "matches the cited trial",
+        "ana",
+        "claim",
+    )
     assert store.get("c2") is None
 
 
@@ -36,7 +42,8 @@ def test_overwrite_keeps_one_current_verdict_and_every_change_in_history(store: 
     assert sorted(store.all()["claim_id"]) == ["c1", "c2"]
     history = store.history("c1")
     assert history[["verdict", "note"]].values.tolist() == [
-        ["needs_source", "look for a trial"], ["unsupported", "no trial found"],
+        ["needs_source", "look for a trial"],
+        ["unsupported", "no trial found"],
     ]
     assert len(store.history()) == 3
 
@@ -73,7 +80,10 @@ def test_a_second_connection_sees_a_save_at_once(tmp_path: Path) -> None:
     reader = sqlite3.connect(path)  # opened before the save, as another reviewer's session would be
     try:
         writer.save("c1", "supported", "ok")
-        assert reader.execute("SELECT verdict, note FROM verdicts WHERE claim_id = 'c1'").fetchone() == ("supported", "ok")
+        assert reader.execute("SELECT verdict, note FROM verdicts WHERE claim_id = 'c1'").fetchone() == (
+            "supported",
+            "ok",
+        )
         assert ReviewStore(path).get("c1").verdict == "supported"
     finally:
         reader.close()
@@ -186,7 +196,7 @@ def test_a_store_from_before_sentence_anchors_opens_and_keeps_its_verdicts(tmp_p
 
 
 def test_export_csv_joins_reviewed_claims_and_defuses_formulas(make_run, tmp_path: Path, claims_fixture) -> None:
-    claims_fixture[0]["sentence"] = "=HYPERLINK(\"http://127.0.0.1/x\", \"click\")"
+    claims_fixture[0]["sentence"] = '=HYPERLINK("http://127.0.0.1/x", "click")'
     out = make_run(tmp_path / "run", claims_fixture)
     claims = data.load_claims(out)
     store = ReviewStore.for_run(out)

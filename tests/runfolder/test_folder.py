@@ -1,5 +1,6 @@
 """The run folder as one unit: generations, the current link, agreement checks, left-behind
 parts, folders from before generations, and the rule that only the run folder names files."""
+
 from __future__ import annotations
 
 import ast
@@ -20,8 +21,12 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "claims"
 
 
 def _one(out, source="a.html", sentence="PRP heals tendons.", run_id="r1", append=False):
-    return commit_run(out, [([article_row(source, run_id=run_id)], [claim_row(source, 0, sentence, run_id=run_id)])],
-                      run_id=run_id, append=append)
+    return commit_run(
+        out,
+        [([article_row(source, run_id=run_id)], [claim_row(source, 0, sentence, run_id=run_id)])],
+        run_id=run_id,
+        append=append,
+    )
 
 
 def test_each_commit_is_a_new_generation_and_the_tables_follow_the_current_link(tmp_path):
@@ -95,13 +100,20 @@ def test_a_resumed_runs_commit_owns_the_rows_it_took_over(tmp_path):
     folder = RunFolder(tmp_path)
     manifest = {"sources": ["a.html", "b.html"]}
     dead = folder.begin("dead", manifest)
-    dead.parts.write_chunk(0, [article_row("a.html", n_claims=1, run_id="dead")],
-                           [claim_row("a.html", 0, "PRP heals tendons.", run_id="dead")])
+    dead.parts.write_chunk(
+        0,
+        [article_row("a.html", n_claims=1, run_id="dead")],
+        [claim_row("a.html", 0, "PRP heals tendons.", run_id="dead")],
+    )
     dead.release()
     begun = folder.begin("next", manifest)
     begun.parts.write_chunk(1, [article_row("b.html", run_id="next")], [])
-    folder.commit(begun, RunInfo("next", "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:00+00:00",
-                                 ["a.html", "b.html"], False, "m1", "v1"))
+    folder.commit(
+        begun,
+        RunInfo(
+            "next", "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:00+00:00", ["a.html", "b.html"], False, "m1", "v1"
+        ),
+    )
     assert set(folder.load("articles")["run_id"]) == {"next"}  # load checks every row's run is in runs.parquet
     assert list(folder.load()["run_id"]) == ["next"]
 
@@ -152,6 +164,8 @@ def test_no_module_but_the_run_folders_spells_a_file_name_of_the_run_folder():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 words = set(re.split(r"[/\\]", node.value.strip()))
-                if words & names or any(node.value.startswith(p) for p in (layout.PARTS_PREFIX, layout.GENERATION_PREFIX)):
+                if words & names or any(
+                    node.value.startswith(p) for p in (layout.PARTS_PREFIX, layout.GENERATION_PREFIX)
+                ):
                     spelled.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.value!r}")
     assert spelled == []

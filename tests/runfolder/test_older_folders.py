@@ -1,5 +1,6 @@
 """Run folders written before the dataset's typed columns still load and take new runs; and
 the files written now stay readable by code that expects the older, all-string schema."""
+
 from __future__ import annotations
 
 import pyarrow as pa
@@ -38,10 +39,29 @@ def older_folder(tmp_path):
     out = tmp_path / "run"
     source = "pages/a.html"
     rows = [
-        claim_row(source, 0, "It is non-addictive.", red_flags=["Non-Addictive"], red_flag_names=["non-addictive"],
-                  reasons=["red_flag:non-addictive", "no_citation"], priority="high", run_id="old-run"),
-        claim_row(source, 1, "It is 100% safe [1].", red_flags=["100% safe"], red_flag_names=["absolute safety"],
-                  cited=True, citations=["[1]"], reasons=["cited"], priority="low", needs_citation=False, run_id="old-run"),
+        claim_row(
+            source,
+            0,
+            "It is non-addictive.",
+            red_flags=["Non-Addictive"],
+            red_flag_names=["non-addictive"],
+            reasons=["red_flag:non-addictive", "no_citation"],
+            priority="high",
+            run_id="old-run",
+        ),
+        claim_row(
+            source,
+            1,
+            "It is 100% safe [1].",
+            red_flags=["100% safe"],
+            red_flag_names=["absolute safety"],
+            cited=True,
+            citations=["[1]"],
+            reasons=["cited"],
+            priority="low",
+            needs_citation=False,
+            run_id="old-run",
+        ),
     ]
     article = article_row(source, fetched_at="2025-06-01T10:00:00+00:00", run_id="old-run")
     commit_run(out, [([article], rows)], run_id="old-run")
@@ -66,9 +86,12 @@ def test_an_older_folder_loads_with_the_new_columns_filled_in(older_folder):
 
 def test_a_new_run_appends_to_an_older_folder(older_folder):
     source = "pages/b.html"
-    commit_run(older_folder, [([article_row(source, run_id="new-run")],
-                               [claim_row(source, 0, "It cures pain.", run_id="new-run")])],
-               run_id="new-run", append=True)
+    commit_run(
+        older_folder,
+        [([article_row(source, run_id="new-run")], [claim_row(source, 0, "It cures pain.", run_id="new-run")])],
+        run_id="new-run",
+        append=True,
+    )
     frame = claims.load(older_folder)
     assert sorted(frame["source"]) == ["pages/a.html", "pages/a.html", "pages/b.html"]
     assert frame.set_index("sentence")["red_flag_names"].to_dict()["It is non-addictive."] == ["non-addictive"]
@@ -89,9 +112,13 @@ def test_files_written_now_read_with_the_older_all_string_schema(tmp_path):
     times, no new columns), then check the values."""
     source = "pages/a.html"
     commit_run(tmp_path, [([article_row(source)], [claim_row(source, 0, "It cures pain.", priority="medium")])])
-    older_claims = pa.schema([pa.field(c.name, pa.list_(pa.string()) if c.kind == "list" else pa.string())
-                              for c in TABLES["claims"][0]
-                              if c.name not in ADDED["claims"] and c.kind in ("str", "list", "category")])
+    older_claims = pa.schema(
+        [
+            pa.field(c.name, pa.list_(pa.string()) if c.kind == "list" else pa.string())
+            for c in TABLES["claims"][0]
+            if c.name not in ADDED["claims"] and c.kind in ("str", "list", "category")
+        ]
+    )
     read = pq.read_table(tmp_path / "claims.parquet", schema=older_claims).to_pylist()
     assert read[0]["priority"] == "medium" and read[0]["sentence"] == "It cures pain."
     older_runs = pa.schema([pa.field("run_id", pa.string()), pa.field("started_at", pa.string())])

@@ -1,4 +1,5 @@
 """Properties that must hold for any input: no crash, exact spans, nothing visible lost."""
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,11 +9,60 @@ from claims.sentences import split_block, split_document, split_text
 # Pieces of clinic-like text that exercise the tricky paths: stops, abbreviations, lists,
 # references, links, quotes, ellipses, line breaks of every kind.
 PIECES = [
-    "Ketamine", "pain", "relief", " ", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u2028",
-    ".", "!", "?", "...", "…", ",", ":", ";", "-", "—", '"', "“", "”", "'", "(", ")", "[3]", "[1, 2]",
-    "Dr.", "e.g.", "i.e.", "mg.", "et al.", "approx.", "U.S.", "a.m.", "0.5", "1,000", "$40.00",
-    "https://example.org/a?b=1", "care@example.org", "• ", "- ", "1. ", "a) ", "2) ", "Is it safe?",
-    "The", "patients", "improved", "It", "works",
+    "Ketamine",
+    "pain",
+    "relief",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    "\u00a0",
+    "\u2028",
+    ".",
+    "!",
+    "?",
+    "...",
+    "…",
+    ",",
+    ":",
+    ";",
+    "-",
+    "—",
+    '"',
+    "“",
+    "”",
+    "'",
+    "(",
+    ")",
+    "[3]",
+    "[1, 2]",
+    "Dr.",
+    "e.g.",
+    "i.e.",
+    "mg.",
+    "et al.",
+    "approx.",
+    "U.S.",
+    "a.m.",
+    "0.5",
+    "1,000",
+    "$40.00",
+    "https://example.org/a?b=1",
+    "care@example.org",
+    "• ",
+    "- ",
+    "1. ",
+    "a) ",
+    "2) ",
+    "Is it safe?",
+    "The",
+    "patients",
+    "improved",
+    "It",
+    "works",
 ]
 clinic_text = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 any_text = st.one_of(clinic_text, st.text(max_size=300))
@@ -68,7 +118,5 @@ def test_document_sentences_slice_back_and_cover_each_block(text):
     for index, block in enumerate(doc.blocks):
         own = [s for s in sentences if s.block_index == index]
         assert all(s.text == doc.text[s.start : s.end] and s.block_kind == block.kind for s in own)
-        assert_exact_cover(
-            doc.block_text(block), [(s.start - block.start, s.end - block.start) for s in own]
-        )
+        assert_exact_cover(doc.block_text(block), [(s.start - block.start, s.end - block.start) for s in own])
     assert [s.start for s in sentences] == sorted(s.start for s in sentences)

@@ -1,4 +1,5 @@
 """split_block: where sentences of one block start and end, to the character."""
+
 import pytest
 
 from claims.sentences import split_block
@@ -21,10 +22,19 @@ def sentences(text: str, **options) -> list[str]:
             "Some drugs (e.g. opioids) blunt the effect, i.e. they reduce relief. Tell your nurse.",
             ["Some drugs (e.g. opioids) blunt the effect, i.e. they reduce relief.", "Tell your nurse."],
         ),
-        ("The starting dose is 0.5 mg. per kilogram of body weight.", ["The starting dose is 0.5 mg. per kilogram of body weight."]),
+        (
+            "The starting dose is 0.5 mg. per kilogram of body weight.",
+            ["The starting dose is 0.5 mg. per kilogram of body weight."],
+        ),
         ("Take 20 mg. Then wait an hour.", ["Take 20 mg.", "Then wait an hour."]),
-        ("Relief lasted approx. 3 weeks. Most people returned.", ["Relief lasted approx. 3 weeks.", "Most people returned."]),
-        ("Ketamine vs. Opioids is a common question. We compare both.", ["Ketamine vs. Opioids is a common question.", "We compare both."]),
+        (
+            "Relief lasted approx. 3 weeks. Most people returned.",
+            ["Relief lasted approx. 3 weeks.", "Most people returned."],
+        ),
+        (
+            "Ketamine vs. Opioids is a common question. We compare both.",
+            ["Ketamine vs. Opioids is a common question.", "We compare both."],
+        ),
         # Decimals, money, URLs and e-mail addresses are not sentence ends.
         ("A session costs $425.50 at most. Plans vary.", ["A session costs $425.50 at most.", "Plans vary."]),
         (
@@ -41,8 +51,14 @@ def sentences(text: str, **options) -> list[str]:
             ["Work by Rivera et al. found similar results.", "Others disagree."],
         ),
         ("Relief came within hours.[3] Effects lasted days.", ["Relief came within hours.[3]", "Effects lasted days."]),
-        ("Relief came within hours. [3] Effects lasted days.", ["Relief came within hours. [3]", "Effects lasted days."]),
-        ("Relief came within hours. [2, 5] Effects lasted days.", ["Relief came within hours. [2, 5]", "Effects lasted days."]),
+        (
+            "Relief came within hours. [3] Effects lasted days.",
+            ["Relief came within hours. [3]", "Effects lasted days."],
+        ),
+        (
+            "Relief came within hours. [2, 5] Effects lasted days.",
+            ["Relief came within hours. [2, 5]", "Effects lasted days."],
+        ),
         ("Relief came within hours. [4]", ["Relief came within hours. [4]"]),
         # Questions, exclamations, quotes and ellipses.
         ("Is it safe? For most adults, yes. Ask us first!", ["Is it safe?", "For most adults, yes.", "Ask us first!"]),

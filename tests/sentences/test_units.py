@@ -1,4 +1,5 @@
 """split_document and split_text: sentences located in a document or in the raw input."""
+
 import json
 
 from claims.document import Block, Document, Link
@@ -23,12 +24,14 @@ def build(blocks: list[tuple[str, str]], links: dict[int, list[tuple[str, str]]]
 
 
 def test_sentences_carry_block_kind_and_never_cross_blocks():
-    doc = build([
-        ("title", "Ketamine Care at Our Clinic"),
-        ("paragraph", "We see adults with long-term pain. Referrals are welcome"),
-        ("list_item", "Bring a list of medicines"),
-        ("paragraph", "Most visits take an hour. Is parking free? It is."),
-    ])
+    doc = build(
+        [
+            ("title", "Ketamine Care at Our Clinic"),
+            ("paragraph", "We see adults with long-term pain. Referrals are welcome"),
+            ("list_item", "Bring a list of medicines"),
+            ("paragraph", "Most visits take an hour. Is parking free? It is."),
+        ]
+    )
     found = split_document(doc)
     assert [(s.text, s.block_index, s.block_kind) for s in found] == [
         ("Ketamine Care at Our Clinic", 0, "title"),
@@ -46,14 +49,16 @@ def test_sentences_carry_block_kind_and_never_cross_blocks():
 
 
 def test_section_is_the_nearest_heading_above_and_a_heading_gets_the_previous_one():
-    doc = build([
-        ("title", "Infusion Guide"),
-        ("paragraph", "This page explains the treatment."),
-        ("heading", "Before Your Visit"),
-        ("paragraph", "Eat a light meal. Arrange a ride."),
-        ("heading", "Afterwards"),
-        ("list_item", "Rest for the day."),
-    ])
+    doc = build(
+        [
+            ("title", "Infusion Guide"),
+            ("paragraph", "This page explains the treatment."),
+            ("heading", "Before Your Visit"),
+            ("paragraph", "Eat a light meal. Arrange a ride."),
+            ("heading", "Afterwards"),
+            ("list_item", "Rest for the day."),
+        ]
+    )
     sections = [(s.text, s.section) for s in split_document(doc)]
     assert sections == [
         ("Infusion Guide", None),

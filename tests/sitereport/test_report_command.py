@@ -1,15 +1,16 @@
 """`claims report DIR`: the per-site table as text, markdown or CSV, escaped where it is rendered."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pandas as pd
+from labelled_sites import rows
+from runhelpers import article_row, claim_row, commit_run
 
 from claims.cli import main
 from claims.report import SITE_HEADERS, format_sites, site_rows
-from runhelpers import article_row, claim_row, commit_run
-from labelled_sites import rows
 
 
 def _committed(tmp_path):
@@ -45,11 +46,27 @@ def test_md_and_csv(tmp_path, capsys):
 
 
 def test_scraped_text_is_escaped_in_every_format():
-    sites = pd.DataFrame([{
-        "site": "=cmd|x.example", "n_ok": 1, "n_failed": 0, "n_claims": 0, "n_needs_citation": 0,
-        "share_needs_citation": None, "n_high_priority": 0, "share_cited": None, "red_flags": {"*bold*\x1b[31m": 2},
-        "n_harm_statements": 0, "states_harm": False, "says_non_addictive": False, "says_no_side_effects": False,
-        "fda_approval_claims": ["a|b"], "fda_approval_misstated": []}])
+    sites = pd.DataFrame(
+        [
+            {
+                "site": "=cmd|x.example",
+                "n_ok": 1,
+                "n_failed": 0,
+                "n_claims": 0,
+                "n_needs_citation": 0,
+                "share_needs_citation": None,
+                "n_high_priority": 0,
+                "share_cited": None,
+                "red_flags": {"*bold*\x1b[31m": 2},
+                "n_harm_statements": 0,
+                "states_harm": False,
+                "says_non_addictive": False,
+                "says_no_side_effects": False,
+                "fda_approval_claims": ["a|b"],
+                "fda_approval_misstated": [],
+            }
+        ]
+    )
     md = format_sites(sites, "md")
     assert "a\\|b" in md and "\\*bold\\*" in md and "=cmd\\|x\\.example" in md
     assert "\x1b" not in format_sites(sites, "table")

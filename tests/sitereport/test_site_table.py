@@ -1,14 +1,16 @@
 """sites.parquet on a small hand-labelled set of sites: every column checked."""
+
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+from labelled_sites import EXPECTED, B, rows
+from runhelpers import article_row, commit_run
 
 from claims import load
 from claims.dataset.schema import SITES
-from labelled_sites import B, EXPECTED, rows
-from runhelpers import article_row, commit_run
+
 
 def _same(got, want) -> bool:
     if want is None:

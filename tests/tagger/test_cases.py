@@ -4,6 +4,7 @@ Each case states, by the annotation guide, every tagging field of one sentence; 
 give exactly that. Cases the tagger still gets wrong are listed in KNOWN_GAPS with the reason:
 they run as strict xfails, so fixing one makes the suite say so.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,9 +42,13 @@ def test_case(case, tagger):
     sentence = Sentence(0, len(case["text"]), case["text"], 0, "paragraph", None, links)
     [tag] = tagger.tag_sentences([sentence], article_url=ARTICLE_URL)
     got = {
-        "claim_types": tag.claim_types, "hedged": tag.hedged, "cited": tag.cited,
-        "vague_authority": tag.vague_authority, "needs_citation": tag.needs_citation,
-        "priority": tag.priority, "red_flags": sorted(f.lower() for f in tag.red_flags),
+        "claim_types": tag.claim_types,
+        "hedged": tag.hedged,
+        "cited": tag.cited,
+        "vague_authority": tag.vague_authority,
+        "needs_citation": tag.needs_citation,
+        "priority": tag.priority,
+        "red_flags": sorted(f.lower() for f in tag.red_flags),
     }
     want = {key: case[key] for key in got}
     want["claim_types"] = [t for t in ("EFFICACY", "SAFETY", "MECHANISM") if t in case["claim_types"]]
@@ -52,6 +57,10 @@ def test_case(case, tagger):
 
 
 def test_every_known_gap_names_a_case():
-    keys = [f"{p.stem}:{json.loads(l)['text']}" for p in CASES_DIR.glob("*.jsonl")
-            for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    keys = [
+        f"{p.stem}:{json.loads(line)['text']}"
+        for p in CASES_DIR.glob("*.jsonl")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     assert all(any(k.startswith(prefix) for k in keys) for prefix in KNOWN_GAPS)

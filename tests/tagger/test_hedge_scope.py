@@ -5,6 +5,7 @@ ends at clause breaks (GUIDE.md: a hedged claim with no red flag needs no citati
 that leaks into the next clause hides a flat claim). Sentences without claims are hedged by
 any cue, which is what the BioScope benchmark (benchmarks/hedge.py) measures.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,11 +23,17 @@ def tag(tagger: Tagger, text: str) -> Tag:
     [
         ("Acupuncture may ease tension headaches, but it often causes bruising at the needle sites.", "may"),
         ("PRP injections relieve knee pain; however, they might raise the risk of infection.", "might"),
-        ("Nerve blocks might ease the burning pain for a while; the relief ends when the anaesthetic wears off.", "might"),
+        (
+            "Nerve blocks might ease the burning pain for a while; the relief ends when the anaesthetic wears off.",
+            "might",
+        ),
         ("While TMS may cause a mild headache, it lifts depression in most patients.", "may"),
         ("Botox works within days, while physical therapy might take weeks to help.", "might"),
         ("Ibuprofen reduces the swelling, and it might also shorten recovery.", "might"),
-        ("Gabapentin relieves nerve pain, although its benefit in sciatica has not been well studied.", "not been well studied"),
+        (
+            "Gabapentin relieves nerve pain, although its benefit in sciatica has not been well studied.",
+            "not been well studied",
+        ),
     ],
 )
 def test_a_hedge_stays_in_its_clause(tagger, text, cue):
@@ -40,10 +47,14 @@ def test_a_hedge_stays_in_its_clause(tagger, text, cue):
 @pytest.mark.parametrize(
     ("broken", "joined"),
     [
-        ("Ibuprofen reduces the swelling, and it might also shorten recovery.",
-         "Ibuprofen reduces the swelling and might also shorten recovery."),
-        ("Nerve blocks might ease the burning pain; they also lower opioid use.",
-         "Nerve blocks might ease the burning pain and also lower opioid use."),
+        (
+            "Ibuprofen reduces the swelling, and it might also shorten recovery.",
+            "Ibuprofen reduces the swelling and might also shorten recovery.",
+        ),
+        (
+            "Nerve blocks might ease the burning pain; they also lower opioid use.",
+            "Nerve blocks might ease the burning pain and also lower opioid use.",
+        ),
     ],
 )
 def test_the_clause_break_is_what_stops_the_hedge(tagger, broken, joined):
@@ -139,9 +150,11 @@ def test_statements_without_cues_stay_unhedged(tagger, text):
 
 
 def test_a_hedge_reaches_into_a_relative_clause_but_not_back_out(tagger):
-    into, out = tagger.tag_texts([
-        "PRP may ease knee pain, which can be life-changing for runners.",
-        "PRP eases knee pain, which may last for several months.",
-    ])
+    into, out = tagger.tag_texts(
+        [
+            "PRP may ease knee pain, which can be life-changing for runners.",
+            "PRP eases knee pain, which may last for several months.",
+        ]
+    )
     assert into.hedged and "may" in into.hedge_cues
     assert not out.hedged and out.needs_citation

@@ -1,5 +1,6 @@
 """Every shipped rule carries example sentences; a rule that stops matching its own positive
 example, or starts matching its negative one, fails here with the rule id in the test name."""
+
 import pytest
 
 from claims.tagger.decide import _citation_link_rule

@@ -15,11 +15,13 @@ def _write(folder, name, *rules):
 def test_overlay_adds_replaces_and_disables(tmp_path):
     shipped = load_rules()
     extra = tmp_path / "rules"
-    _write(extra, "my_red_flags.jsonl",
-           {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]},
-           {"id": "RF-miracle", "disabled": True})
-    _write(extra, "conditions.jsonl",
-           {"id": "COND-only-lyme", "label": "CONDITION", "pattern": [{"LOWER": "lyme"}]})
+    _write(
+        extra,
+        "my_red_flags.jsonl",
+        {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]},
+        {"id": "RF-miracle", "disabled": True},
+    )
+    _write(extra, "conditions.jsonl", {"id": "COND-only-lyme", "label": "CONDITION", "pattern": [{"LOWER": "lyme"}]})
     mine = load_rules(extra)
     ids = {r.id for r in mine.rules}
     assert "RF-detox" in ids and "RF-miracle" not in ids
@@ -31,8 +33,11 @@ def test_overlay_adds_replaces_and_disables(tmp_path):
 
 def test_user_rules_drive_the_tagger(tmp_path):
     extra = tmp_path / "rules"
-    _write(extra, "red_flags_extra.jsonl",
-           {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]})
+    _write(
+        extra,
+        "red_flags_extra.jsonl",
+        {"id": "RF-detox", "label": "RED_FLAG", "canonical": "detox", "pattern": [{"LOWER": "detox"}]},
+    )
     tagger = Tagger(Settings(rules_dir=str(extra), tagger="rules"))
     [tag] = tagger.tag_texts(["Our IV detox relieves migraine pain within hours."])
     assert "detox" in tag.red_flags
@@ -40,12 +45,15 @@ def test_user_rules_drive_the_tagger(tmp_path):
     assert tag.priority == "high"
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"label": "RED_FLAG", "pattern": "x"}, "needs a string 'id'"),
-    ({"id": "X", "label": "SPARKLE", "pattern": "x"}, "label 'SPARKLE'"),
-    ({"id": "X", "label": "HEDGE"}, "exactly one of"),
-    ({"id": "X", "label": "HEDGE", "pattern": "x", "direction": "sideways"}, "direction"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"label": "RED_FLAG", "pattern": "x"}, "needs a string 'id'"),
+        ({"id": "X", "label": "SPARKLE", "pattern": "x"}, "label 'SPARKLE'"),
+        ({"id": "X", "label": "HEDGE"}, "exactly one of"),
+        ({"id": "X", "label": "HEDGE", "pattern": "x", "direction": "sideways"}, "direction"),
+    ],
+)
 def test_malformed_rules_are_reported_with_their_place(tmp_path, entry, message):
     _write(tmp_path / "r", "bad.jsonl", entry)
     with pytest.raises(RuleError, match=message) as err:
@@ -114,11 +122,17 @@ def test_gated_matching_finds_the_same_spans_as_one_big_matcher(tagger):
     assert found > len(texts)
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"id": "X", "label": "HEDGE", "pattern": "may", "unles_before": ["not"]}, "unknown key 'unles_before' .*'unless_before'"),
-    ({"id": "X", "label": "EFFICACY", "pattern": "cures", "needs_contex": True}, "unknown key 'needs_contex'"),
-    ({"id": "X", "label": "EFFICACY", "pattern": [{"LEMMA": "@no_such_list"}]}, "unknown lexicon '@no_such_list'"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            {"id": "X", "label": "HEDGE", "pattern": "may", "unles_before": ["not"]},
+            "unknown key 'unles_before' .*'unless_before'",
+        ),
+        ({"id": "X", "label": "EFFICACY", "pattern": "cures", "needs_contex": True}, "unknown key 'needs_contex'"),
+        ({"id": "X", "label": "EFFICACY", "pattern": [{"LEMMA": "@no_such_list"}]}, "unknown lexicon '@no_such_list'"),
+    ],
+)
 def test_unknown_keys_and_lexicons_are_errors_with_their_place(tmp_path, entry, message):
     _write(tmp_path / "r", "bad.jsonl", entry)
     with pytest.raises(RuleError, match=message) as err:
@@ -128,10 +142,16 @@ def test_unknown_keys_and_lexicons_are_errors_with_their_place(tmp_path, entry, 
 
 def test_patterns_name_lexicons_instead_of_repeating_word_lists(tmp_path):
     _write(tmp_path / "r", "my_lexicons.jsonl", {"lexicon": "soothing_verbs", "words": ["soothe", "calm"]})
-    _write(tmp_path / "r", "mine.jsonl",
-           {"id": "EFF-soothe", "label": "EFFICACY", "pattern": [{"LEMMA": "@soothing_verbs"}, {"LOWER": "pain"}]},
-           {"id": "EFF-soothe-more", "label": "EFFICACY",
-            "pattern": [{"LEMMA": {"IN": ["@soothing_verbs", "tame"]}}, {"LOWER": "aches"}]})
+    _write(
+        tmp_path / "r",
+        "mine.jsonl",
+        {"id": "EFF-soothe", "label": "EFFICACY", "pattern": [{"LEMMA": "@soothing_verbs"}, {"LOWER": "pain"}]},
+        {
+            "id": "EFF-soothe-more",
+            "label": "EFFICACY",
+            "pattern": [{"LEMMA": {"IN": ["@soothing_verbs", "tame"]}}, {"LOWER": "aches"}],
+        },
+    )
     rules = load_rules(tmp_path / "r").by_id()
     assert rules["EFF-soothe"].pattern[0] == {"LEMMA": {"IN": ["soothe", "calm"]}}
     assert rules["EFF-soothe-more"].pattern[0] == {"LEMMA": {"IN": ["soothe", "calm", "tame"]}}
@@ -156,4 +176,5 @@ def test_the_rules_are_saved_with_the_pipeline(tmp_path):
     text = "Ketamine is non-addictive and relieves pain."
     saved, fresh = spacy.load(tmp_path / "pipeline")(text), tagger.nlp(text)
     assert [(s.label_, s.id_, s.start, s.end) for s in saved.spans["claims"]] == [
-        (s.label_, s.id_, s.start, s.end) for s in fresh.spans["claims"]]
+        (s.label_, s.id_, s.start, s.end) for s in fresh.spans["claims"]
+    ]

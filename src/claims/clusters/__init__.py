@@ -3,6 +3,7 @@
 ``assign_clusters`` gives each claim row a cluster id and builds the clusters table;
 ``near_duplicate_articles`` pairs articles whose whole text is nearly the same.
 """
+
 from claims.clusters.articles import near_duplicate_articles
 from claims.clusters.assign import CLUSTER_COLUMNS, assign_clusters
 from claims.clusters.normalize import Normalizer, default_normalizer

@@ -5,6 +5,7 @@ republished another's page, so its claims are not independent evidence of how wi
 they are. Articles are compared on runs of normalized tokens (so that spinner swaps folded
 by the synonym list do not hide the copy), proposed by MinHash LSH and verified exactly.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

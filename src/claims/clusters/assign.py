@@ -4,6 +4,7 @@ A cluster id is derived from the smallest normalized wording among its members, 
 row order or run order: the same sentences get the same ids in every run, which lets the
 ``--append`` runs carry each cluster's ``first_seen`` forward.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -174,9 +175,7 @@ def assign_clusters(
         smallest_key[leader] = min(key, smallest_key.get(leader, key))
     id_of_key = {key: cluster_id_for(smallest_key[leader_key[key]]) for key in ordered}
 
-    cluster_ids = pd.Series(
-        [id_of_key[k] for k in row_keys], index=claims.index, name="cluster_id", dtype=object
-    )
+    cluster_ids = pd.Series([id_of_key[k] for k in row_keys], index=claims.index, name="cluster_id", dtype=object)
     table = _cluster_table(claims, row_keys, cluster_ids.to_numpy(), leader_key, file_site)
     table = _add_times(table, claims, cluster_ids.to_numpy(), row_keys, history, seen)
     return cluster_ids, table
@@ -221,9 +220,11 @@ def _cluster_table(
     table["representative"] = wording.drop_duplicates("cluster_id").set_index("cluster_id")["sentence"]
 
     for column in ("claim_types", "red_flags"):
-        labels = pd.DataFrame(
-            {"cluster_id": row_clusters, column: [_labels(v) for v in claims[column].to_numpy()]}
-        ).explode(column).dropna()
+        labels = (
+            pd.DataFrame({"cluster_id": row_clusters, column: [_labels(v) for v in claims[column].to_numpy()]})
+            .explode(column)
+            .dropna()
+        )
         union = labels.groupby("cluster_id")[column].agg(lambda s: sorted(set(s)))
         table[column] = union.reindex(table.index).map(lambda v: v if isinstance(v, list) else [])
     table = table.reset_index()
@@ -256,8 +257,7 @@ def _add_times(
 
     table = table.copy()
     table["first_seen"] = [
-        earliest[c][1] if c in earliest and earliest[c][0] < seen[0] else seen[1]
-        for c in table["cluster_id"]
+        earliest[c][1] if c in earliest and earliest[c][0] < seen[0] else seen[1] for c in table["cluster_id"]
     ]
     table["last_seen"] = seen[1]
     return table[list(CLUSTER_COLUMNS)]

@@ -7,6 +7,7 @@ first); each joins the best-matching representative so far, or becomes a represe
 Only representatives enter the LSH index, so a claim copied 500 times costs one index entry
 and one lookup per copy, not 500 x 500 comparisons.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -7,6 +7,7 @@ overlap alone cannot tell "relief within hours" from "relief within weeks", whic
 one token out of many; so a swap of a protected word (time unit, drug, body part, number,
 negation...; see ``protected.txt``) vetoes the match whatever the overlap.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,9 +26,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def protected_conflict(
-    a: Sequence[str], b: Sequence[str], normalizer: Normalizer
-) -> str | None:
+def protected_conflict(a: Sequence[str], b: Sequence[str], normalizer: Normalizer) -> str | None:
     """The first category on which ``a`` and ``b`` state different things, or None.
 
     A category conflicts when each side holds one of its words that the other lacks (a swap:

@@ -12,6 +12,7 @@ The word lists are data files beside this module so that a reviewer can extend t
 touching code; every entry goes through the same pipeline as the sentences, which keeps the
 lists and the text in step whatever the stemmer does.
 """
+
 from __future__ import annotations
 
 import re
@@ -124,8 +125,7 @@ def _read_synonyms(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
                 continue
             if variant in mapping and mapping[variant] != canonical:
                 raise ValueError(
-                    f"{path.name}:{number}: {variant_text.strip()!r} already maps to "
-                    f"{' '.join(mapping[variant])!r}"
+                    f"{path.name}:{number}: {variant_text.strip()!r} already maps to {' '.join(mapping[variant])!r}"
                 )
             mapping[variant] = canonical
     clashes = sorted(" ".join(v) for v in mapping if v in canonicals)
@@ -153,14 +153,10 @@ def _read_protected(path: Path, normalizer: "Normalizer") -> dict[str, str]:
         for entry in filter(None, (part.strip() for part in line.split(","))):
             tokens = normalizer.canonical_tokens(entry)
             if len(tokens) != 1:
-                raise ValueError(
-                    f"{path.name}:{number}: {entry!r} normalizes to {tokens}, not one token"
-                )
+                raise ValueError(f"{path.name}:{number}: {entry!r} normalizes to {tokens}, not one token")
             token = tokens[0]
             if protected.get(token, category) != category:
-                raise ValueError(
-                    f"{path.name}:{number}: {entry!r} is already in [{protected[token]}]"
-                )
+                raise ValueError(f"{path.name}:{number}: {entry!r} is already in [{protected[token]}]")
             protected[token] = category
     return protected
 

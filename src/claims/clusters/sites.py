@@ -1,4 +1,5 @@
 """Which site a claim was seen on, for counting how widespread a claim is."""
+
 from __future__ import annotations
 
 from pathlib import PurePath

@@ -11,6 +11,7 @@ matrix rather than with ``datasketch.MinHashLSH``: its per-key storage layer cos
 0.1 ms per lookup, which made the index the slowest step at 100k sentences, and the matrix
 also lets candidates be screened by their estimated similarity in one vectorized step.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

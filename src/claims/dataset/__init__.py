@@ -4,6 +4,7 @@ Every table of a run folder is validated here on its way to disk and on its way 
 a broken file raises ``DatasetError`` naming the table and the column. Where the tables
 live is the run folder's business (``claims.runfolder``), not this module's.
 """
+
 from __future__ import annotations
 
 import copy
@@ -51,8 +52,7 @@ def conform(frame: pd.DataFrame, cols: tuple[Col, ...]) -> pd.DataFrame:
     out = frame.loc[:, [c.name for c in cols if c.name in frame.columns]].copy()
     for col in cols:
         if col.name not in out.columns:  # added after this file was written
-            out[col.name] = (col.fill(frame) if callable(col.fill)
-                             else [copy.copy(col.fill) for _ in range(len(out))])
+            out[col.name] = col.fill(frame) if callable(col.fill) else [copy.copy(col.fill) for _ in range(len(out))]
     out = out.loc[:, [c.name for c in cols]]
     for col in cols:
         try:

@@ -16,6 +16,7 @@ Column kinds, and what each is in Parquet / in pandas:
 Code older than the ``category`` and ``datetime`` kinds reads these files too: Arrow casts
 both to strings when asked for its string schema, and it ignores columns it does not know.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, make_dataclass
@@ -102,15 +103,58 @@ CLAIMS = (
     Col("rule_ids", "list", False, "Ids of the rules that fired (claim, hedge, citation, red flag, authority)."),
     Col("hedged", "bool", False, "Every claim in the sentence is qualified by uncertainty (docs/annotation.md)."),
     Col("hedge_cues", "list", False, "The hedge words whose scope covers a claim."),
-    Col("cited", "bool", False, "The sentence carries a specific source (link to a study, [1], author-year, named journal)."),
-    Col("citations", "list", False, "The citations found as written: reference markers ('[3]', '(3)', author-year) and link URLs."),
-    Col("references", "records", False, "The citations resolved: per reference, the `marker` as in `citations`, the `text` of its entry in the page's reference list (null when there is none), its DOI or PubMed `link` (else the entry's own link) and `entry_link`, the entry on the page (null for local files).", fields=REFERENCE_FIELDS, fill=[]),
+    Col(
+        "cited",
+        "bool",
+        False,
+        "The sentence carries a specific source (link to a study, [1], author-year, named journal).",
+    ),
+    Col(
+        "citations",
+        "list",
+        False,
+        "The citations found as written: reference markers ('[3]', '(3)', author-year) and link URLs.",
+    ),
+    Col(
+        "references",
+        "records",
+        False,
+        "The citations resolved: per reference, the `marker` as in `citations`, the `text` of its entry in the "
+        "page's reference list (null when there is none), its DOI or PubMed `link` (else the entry's own link) "
+        "and `entry_link`, the entry on the page (null for local files).",
+        fields=REFERENCE_FIELDS,
+        fill=[],
+    ),
     Col("vague_authority", "bool", False, "Leans on unnamed evidence ('studies show', 'experts agree')."),
-    Col("red_flags", "list", False, "Exact phrases of absolute or promotional certainty, as written ('non-addictive', 'zero side effects')."),
-    Col("red_flag_names", "list", False, "The same red flags by canonical name, one per kind ('no side effects' for 'zero side effects'): count and group by these.", fill=_red_flag_names_of_older_rows),
+    Col(
+        "red_flags",
+        "list",
+        False,
+        "Exact phrases of absolute or promotional certainty, as written ('non-addictive', 'zero side effects').",
+    ),
+    Col(
+        "red_flag_names",
+        "list",
+        False,
+        "The same red flags by canonical name, one per kind ('no side effects' for 'zero side effects'): "
+        "count and group by these.",
+        fill=_red_flag_names_of_older_rows,
+    ),
     Col("needs_citation", "bool", False, "Claim, not cited, and unhedged or red-flagged or vague authority."),
-    Col("priority", "category", False, "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited); ordered, so sorting descending puts high first.", levels=tuple(reversed(PRIORITIES))),
-    Col("reasons", "list", False, "Codes behind the priority: red_flag:<name>, vague_authority, unhedged, hedged, no_citation, cited."),
+    Col(
+        "priority",
+        "category",
+        False,
+        "high (red flag or vague authority, uncited), medium (unhedged uncited), low (hedged uncited, or cited); "
+        "ordered, so sorting descending puts high first.",
+        levels=tuple(reversed(PRIORITIES)),
+    ),
+    Col(
+        "reasons",
+        "list",
+        False,
+        "Codes behind the priority: red_flag:<name>, vague_authority, unhedged, hedged, no_citation, cited.",
+    ),
     Col("interventions", "list", False, "Interventions named in the sentence (canonical names)."),
     Col("conditions", "list", False, "Conditions named in the sentence (canonical names)."),
     Col("cluster_id", "str", True, "Group of sentences making the same claim across articles (clusters.parquet)."),
@@ -124,9 +168,14 @@ ARTICLES = (
     Col("source", "str", False, "The source exactly as given."),
     Col("url", "str", True, "Final URL after redirects; null for files and failed fetches."),
     Col("status", "str", False, "ok, error or skipped."),
-    Col("error", "str", True, "Why the article is error or skipped (e.g. 'HTTP 404', 'robots.txt disallows ...'); "
+    Col(
+        "error",
+        "str",
+        True,
+        "Why the article is error or skipped (e.g. 'HTTP 404', 'robots.txt disallows ...'); "
         "for an ok article, what was wrong with the page but repaired to read it (e.g. '2 invalid UTF-8 byte "
-        "sequences replaced with U+FFFD'), else null."),
+        "sequences replaced with U+FFFD'), else null.",
+    ),
     Col("title", "str", True, "Article title."),
     Col("fetched_at", "datetime", True, "When the page was fetched or the file read."),
     Col("content_sha256", "str", True, "SHA-256 of the raw page bytes."),
@@ -134,13 +183,31 @@ ARTICLES = (
     Col("n_claims", "int", False, "Sentences carrying at least one claim type."),
     Col("n_needs_citation", "int", False, "Claim sentences flagged as needing a citation."),
     Col("run_id", "str", False, "The run that last processed the article."),
-    Col("site", "str", True, "Registrable domain of the article's URL (`clinic.co.uk` for "
-        "`https://www.clinic.co.uk/blog/x`, by the Public Suffix List); null for local files.", fill=None),
-    Col("discovered_via", "str", False, "How the source was found: given (named on the command line or in an @FILE), "
-        "or by `--site` discovery: sitemap, feed or link.", fill="given"),
-    Col("fda_approval_claims", "list", False, "FDA approvals the page claims, one per treatment and use, from every "
+    Col(
+        "site",
+        "str",
+        True,
+        "Registrable domain of the article's URL (`clinic.co.uk` for "
+        "`https://www.clinic.co.uk/blog/x`, by the Public Suffix List); null for local files.",
+        fill=None,
+    ),
+    Col(
+        "discovered_via",
+        "str",
+        False,
+        "How the source was found: given (named on the command line or in an @FILE), "
+        "or by `--site` discovery: sitemap, feed or link.",
+        fill="given",
+    ),
+    Col(
+        "fda_approval_claims",
+        "list",
+        False,
+        "FDA approvals the page claims, one per treatment and use, from every "
         "sentence (not only claim rows): 'ketamine for chronic pain', or 'ketamine' when no use is named "
-        "(sitereport/facts.py).", fill=[]),
+        "(sitereport/facts.py).",
+        fill=[],
+    ),
 )
 
 RUNS = (
@@ -158,8 +225,9 @@ RUNS = (
     Col("model", "str", False, "spaCy pipeline name and version."),
     Col("rules_version", "str", False, "Hash of the rule files."),
     Col("package_version", "str", False, "Version of the claims package."),
-    Col("sites", "list", False, "The --site arguments of the run (home pages whose articles were discovered).",
-        fill=[]),
+    Col(
+        "sites", "list", False, "The --site arguments of the run (home pages whose articles were discovered).", fill=[]
+    ),
 )
 
 _ARROW = {
@@ -171,10 +239,25 @@ _ARROW = {
     "category": pa_arrow.dictionary(pa_arrow.int8(), pa_arrow.string(), ordered=True),
     "datetime": pa_arrow.timestamp("us", tz="UTC"),
 }
-_PANDAS = {"str": "string", "int": "int64", "bool": "bool", "float": "float64", "list": "object",
-           "datetime": pd.DatetimeTZDtype("us", "UTC"), "records": "object"}
-_PYTHON = {"str": str, "int": int, "bool": bool, "float": float, "list": list, "category": str,
-           "datetime": datetime, "records": list}
+_PANDAS = {
+    "str": "string",
+    "int": "int64",
+    "bool": "bool",
+    "float": "float64",
+    "list": "object",
+    "datetime": pd.DatetimeTZDtype("us", "UTC"),
+    "records": "object",
+}
+_PYTHON = {
+    "str": str,
+    "int": int,
+    "bool": bool,
+    "float": float,
+    "list": list,
+    "category": str,
+    "datetime": datetime,
+    "records": list,
+}
 
 
 def arrow_type(col: Col) -> pa_arrow.DataType:
@@ -187,6 +270,7 @@ def pandas_dtype(col: Col):
     if col.kind == "category":
         return pd.CategoricalDtype(list(col.levels), ordered=True)
     return _PANDAS[col.kind]
+
 
 # "counts": a name -> count mapping (an Arrow map, a dict in pandas), e.g. red flags by name.
 _ARROW["counts"] = pa_arrow.map_(pa_arrow.string(), pa_arrow.int64())
@@ -218,9 +302,12 @@ def _is_record_list(value, names: tuple[str, ...]) -> bool:
         isinstance(v, dict) and tuple(v) == names and all(x is None or isinstance(x, str) for x in v.values())
         for v in value
     )
+
+
 def _is_counts(value) -> bool:
     return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in value.items())
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in value.items()
+    )
 
 
 def _checks(col: Col, table: str) -> list[pa.Check]:
@@ -228,11 +315,17 @@ def _checks(col: Col, table: str) -> list[pa.Check]:
     if col.kind == "list":
         checks.append(pa.Check(lambda s: s.map(_is_str_list), element_wise=False, error="must be a list of strings"))
     if col.kind == "records":
-        checks.append(pa.Check(lambda s, names=col.fields: s.map(lambda v: _is_record_list(v, names)),
-                               element_wise=False, error=f"must be a list of {col.type_label}"))
+        checks.append(
+            pa.Check(
+                lambda s, names=col.fields: s.map(lambda v: _is_record_list(v, names)),
+                element_wise=False,
+                error=f"must be a list of {col.type_label}",
+            )
+        )
     if col.kind == "counts":
-        checks.append(pa.Check(lambda s: s.map(_is_counts), element_wise=False,
-                               error="must map names to counts of 0 or more"))
+        checks.append(
+            pa.Check(lambda s: s.map(_is_counts), element_wise=False, error="must map names to counts of 0 or more")
+        )
     if table == "articles" and col.name == "discovered_via":
         checks.append(pa.Check.isin(DISCOVERED_VIA))
     if col.name.startswith("share_"):
@@ -287,25 +380,49 @@ SITES = (
     Col("share_needs_citation", "float", True, "n_needs_citation / n_claims; null without claims."),
     Col("n_high_priority", "int", False, "Claim sentences of priority high."),
     Col("share_cited", "float", True, "Claim sentences that are cited / n_claims; null without claims."),
-    Col("red_flags", "counts", False, "Red flags by canonical name (the tagger's `red_flag:<name>` reasons) -> "
-        "claim sentences carrying it."),
-    Col("n_harm_statements", "int", False, "SAFETY claim sentences that name a harm of the treatment: a trigger "
+    Col(
+        "red_flags",
+        "counts",
+        False,
+        "Red flags by canonical name (the tagger's `red_flag:<name>` reasons) -> claim sentences carrying it.",
+    ),
+    Col(
+        "n_harm_statements",
+        "int",
+        False,
+        "SAFETY claim sentences that name a harm of the treatment: a trigger "
         "naming a harm (side effects, risk, addiction, nausea, 'should not receive' ...) that is neither inside one of "
         "the sentence's red-flag phrases nor negated or played down by a word just before it (no, not, without, "
         "free of, fewer, less, lower, minimal ...), and not said only of a comparator (its clause, or the clause a "
         "'which'/'that' clause hangs on, names opioids, NSAIDs, surgery or another comparator). Exact lists in "
-        "sitereport/facts.py."),
-    Col("states_harm", "bool", False, "n_harm_statements > 0: the site states some harm or risk, not only "
-        "reassurance."),
-    Col("says_non_addictive", "bool", False, "A claim sentence carries the red flag non-addictive or no risk of "
-        "addiction."),
-    Col("says_no_side_effects", "bool", False, "A claim sentence carries a no-side-effects red flag whose phrase "
-        "says none ('no', 'zero', 'without', 'free of', 'none', 'never'), not 'few' or 'minimal'."),
+        "sitereport/facts.py.",
+    ),
+    Col(
+        "states_harm", "bool", False, "n_harm_statements > 0: the site states some harm or risk, not only reassurance."
+    ),
+    Col(
+        "says_non_addictive",
+        "bool",
+        False,
+        "A claim sentence carries the red flag non-addictive or no risk of addiction.",
+    ),
+    Col(
+        "says_no_side_effects",
+        "bool",
+        False,
+        "A claim sentence carries a no-side-effects red flag whose phrase "
+        "says none ('no', 'zero', 'without', 'free of', 'none', 'never'), not 'few' or 'minimal'.",
+    ),
     Col("claims_fda_approval", "bool", False, "Some article claims an FDA approval (articles.fda_approval_claims)."),
     Col("fda_approval_claims", "list", False, "The FDA approvals claimed, over the site's articles, sorted."),
-    Col("fda_approval_misstated", "list", False, "Those claiming a use the FDA did not approve, for treatments "
+    Col(
+        "fda_approval_misstated",
+        "list",
+        False,
+        "Those claiming a use the FDA did not approve, for treatments "
         "whose approved uses sitereport/fda_labels.json lists (ketamine: anesthesia; esketamine: depression, "
-        "i.e. treatment-resistant or with suicidal thoughts). 'ketamine for chronic pain' is one."),
+        "i.e. treatment-resistant or with suicidal thoughts). 'ketamine for chronic pain' is one.",
+    ),
 )
 
 #: Every table of a run folder by name: its columns and its pandera check (``unique`` names

@@ -6,13 +6,24 @@ what it kept, what it dropped and why, and what it left when the page budget ran
 ``crawl`` says how one site is read; ``urls``, ``pages``, ``sitemaps`` and ``feeds`` are its
 parts, and ``domains`` says which site a URL belongs to.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from claims.discover.crawl import (
-    FEED, GIVEN, LINK, SITEMAP, VIAS, Article, Dropped, Options, SiteDiscovery, discover_site, home_url,
+    FEED,
+    GIVEN,
+    LINK,
+    SITEMAP,
+    VIAS,
+    Article,
+    Dropped,
+    Options,
+    SiteDiscovery,
+    discover_site,
+    home_url,
 )
 from claims.domains import site_of_url
 from claims.fetch import Fetcher
@@ -52,6 +63,16 @@ def discover_sites(
 
 
 __all__ = [
-    "Article", "Dropped", "FEED", "GIVEN", "LINK", "Options", "SITEMAP", "SiteDiscovery", "VIAS", "discover_site",
-    "discover_sites", "home_url",
+    "Article",
+    "Dropped",
+    "FEED",
+    "GIVEN",
+    "LINK",
+    "Options",
+    "SITEMAP",
+    "SiteDiscovery",
+    "VIAS",
+    "discover_site",
+    "discover_sites",
+    "home_url",
 ]

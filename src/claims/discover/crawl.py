@@ -18,6 +18,7 @@ listed under its ``<link rel="canonical">`` when that names another page of the 
 Every request goes through the one ``Fetcher`` (robots.txt, Crawl-delay, per-host limits,
 retries, the raw cache). A URL robots.txt forbids is dropped without a request.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -27,11 +28,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from claims.domains import site_of_url
 from claims.discover.feeds import NotAFeed, feed_links, read_feed
 from claims.discover.pages import Page, read_page
 from claims.discover.sitemaps import MAX_BYTES, NotASitemap, read_sitemap
 from claims.discover.urls import Shape, canonical, page_key, shape
+from claims.domains import site_of_url
 from claims.fetch import Fetcher, FetchResult
 from claims.settings import Settings
 
@@ -220,8 +221,9 @@ class _Crawl:
             if url in done:
                 continue
             if len(done) >= self.options.max_sitemaps:
-                self.found.notes.append(f"{len(todo) + 1} sitemaps not read (at most {self.options.max_sitemaps} "
-                                        "per site)")
+                self.found.notes.append(
+                    f"{len(todo) + 1} sitemaps not read (at most {self.options.max_sitemaps} per site)"
+                )
                 return
             done.add(url)
             if site_of_url(url) != self.found.site:

@@ -5,6 +5,7 @@ announces (``<link rel="alternate">`` with a feed type, else links that look lik
 feedparser reads every RSS, RDF and Atom dialect, resolving relative links against the feed's
 address. Neither fetches anything here: ``crawl`` hands in what its fetcher got.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,8 @@ import time
 import feedparser
 from trafilatura.feeds import FeedParameters, determine_feed
 
-from claims.domains import host_of
 from claims.discover.sitemaps import Entry
+from claims.domains import host_of
 
 
 class NotAFeed(ValueError):

@@ -7,6 +7,7 @@ long enough to make claims in, or shorter but marked as an article by the page i
 list other articles are not articles, however much excerpt text they show: several
 ``<article>`` elements, or main text that is mostly links.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from claims.extract import extract_html
-from claims.extract import metadata
+from claims.extract import extract_html, metadata
 from claims.extract.html import parse_page
 
 #: Main-text words from which a page counts as an article with no article metadata.
@@ -30,10 +30,21 @@ LISTING_LINKS = 8
 LISTING_WORDS_PER_LINK = 25
 
 #: JSON-LD ``@type`` values that mark a page as an article.
-ARTICLE_TYPES = frozenset({
-    "article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle", "scholarlyarticle",
-    "report", "techarticle", "socialmediaposting", "analysisnewsarticle", "reportagenewsarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "blogposting",
+        "newsarticle",
+        "medicalwebpage",
+        "medicalscholarlyarticle",
+        "scholarlyarticle",
+        "report",
+        "techarticle",
+        "socialmediaposting",
+        "analysisnewsarticle",
+        "reportagenewsarticle",
+    }
+)
 
 
 @dataclass(frozen=True)

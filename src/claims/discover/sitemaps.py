@@ -7,6 +7,7 @@ nested sitemap from a page by its URL ending in ".xml", where the protocol says 
 any ``<sitemapindex>``; ultimate-sitemap-parser keeps both but is GPL-3.0, which this
 MIT-licensed package cannot take on. The protocol is small enough that lxml reads it here.
 """
+
 from __future__ import annotations
 
 import io

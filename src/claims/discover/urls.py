@@ -7,6 +7,7 @@ their encoding, so the server sees what the site itself links to). Tracking para
 named here rather than taken from a library's pattern: a change in that pattern would change
 which pages count as one, and with them the article ids of a re-run.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,21 +17,43 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 #: Query parameters that only say how a visitor arrived (analytics, ad clicks, mail
 #: campaigns); a URL differing only by them is the same page.
 TRACKING_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "mtm_", "vero_", "oly_", "_hs")
-TRACKING_NAMES = frozenset({
-    "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "twclid", "ttclid", "igshid",
-    "li_fat_id", "mkt_tok", "_ga", "_gl", "_ke", "srsltid", "ref_src", "s_cid", "cmpid",
-})
+TRACKING_NAMES = frozenset(
+    {
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "li_fat_id",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+        "_ke",
+        "srsltid",
+        "ref_src",
+        "s_cid",
+        "cmpid",
+    }
+)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 #: File name endings that are not web pages.
-NOT_HTML = frozenset("""
+NOT_HTML = frozenset(
+    """
 pdf doc docx xls xlsx ppt pptx odt ods odp rtf txt csv tsv json xml rss atom rdf ics vcf
 zip gz tgz bz2 xz rar 7z tar exe dmg apk msi iso
 jpg jpeg png gif webp svg ico bmp tif tiff heic avif
 mp3 wav ogg oga m4a aac flac mp4 m4v mov avi wmv webm mkv flv
 css js mjs map woff woff2 ttf otf eot
-""".split())
+""".split()
+)
 
 #: Path segments (lower case, file extension dropped) and query keys naming pages that hold
 #: no article, with the reason given when one is dropped. ``hub`` pages list articles, so
@@ -51,13 +74,19 @@ _vocabulary("hub", "category page", "category categories", "cat category")
 _vocabulary("hub", "author page", "author authors", "author")
 _vocabulary("skip", "search page", "search", "s q query search")
 _vocabulary("skip", "cart or account page", "cart checkout basket wishlist my-account account", "add-to-cart")
-_vocabulary("skip", "contact or booking page",
-            "contact contact-us contactus contact_us get-in-touch book-now book-online booking "
-            "request-appointment request-an-appointment schedule-appointment")
-_vocabulary("skip", "privacy or legal page",
-            "privacy privacy-policy privacy-notice cookie cookies cookie-policy terms terms-of-use "
-            "terms-of-service terms-and-conditions tos disclaimer legal legal-notice hipaa "
-            "notice-of-privacy-practices accessibility accessibility-statement")
+_vocabulary(
+    "skip",
+    "contact or booking page",
+    "contact contact-us contactus contact_us get-in-touch book-now book-online booking "
+    "request-appointment request-an-appointment schedule-appointment",
+)
+_vocabulary(
+    "skip",
+    "privacy or legal page",
+    "privacy privacy-policy privacy-notice cookie cookies cookie-policy terms terms-of-use "
+    "terms-of-service terms-and-conditions tos disclaimer legal legal-notice hipaa "
+    "notice-of-privacy-practices accessibility accessibility-statement",
+)
 _vocabulary("skip", "login page", "login log-in logout signin sign-in signup sign-up register wp-login")
 _vocabulary("skip", "feed", "feed feeds rss atom", "feed")
 _vocabulary("skip", "admin, API or asset URL", "wp-admin wp-json wp-content wp-includes xmlrpc cdn-cgi")

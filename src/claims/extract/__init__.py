@@ -3,6 +3,7 @@
 ``extract`` picks the reader by content type, so callers holding a fetched body and its
 Content-Type header need not know which formats exist.
 """
+
 from __future__ import annotations
 
 from claims.document import Document

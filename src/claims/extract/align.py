@@ -13,6 +13,7 @@ Our walk writes blocks with the same builder, so both spell the same text the sa
 kept block is found in the page text, the page's links inside that span move onto it, and
 the page blocks lying between two kept ones are candidates for restoring.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -82,7 +83,7 @@ class _PageIndex:
     def __init__(self, page: Document) -> None:
         self._text = page.text
         self._block_starts = [b.start for b in page.blocks]
-        self._links = sorted((l.start, l.end, l.href) for b in page.blocks for l in b.links)
+        self._links = sorted((link.start, link.end, link.href) for b in page.blocks for link in b.links)
         self._link_starts = [start for start, _, _ in self._links]
         self._whole_blocks: dict[str, list[int]] = defaultdict(list)
         for block in page.blocks:

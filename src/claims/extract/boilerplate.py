@@ -7,6 +7,7 @@ catches none. After extraction, short blocks whose wording is boilerplate ("Leav
 "Your email address will not be published") are dropped, since such lines often sit in
 unmarked ``<div>``s that no markup rule can find.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ items and links survive, which plain-text extractors flatten away. When trafilat
 no article at all, a walk over the pruned page stands in, so a page is never lost for want
 of a recognisable article.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_DEPTH = 2048
 _DEPTH_ERROR = "Excessive depth in document"
 #: Tags ``flatten`` keeps: none of them can hold another of its kind in the parsed tree.
-_FLAT_KEPT = frozenset({"html", "head", "body", "title", "meta", "base", "link", "script", "style", "noscript",
-                        "p", "li", "a", "br"})
+_FLAT_KEPT = frozenset(
+    {"html", "head", "body", "title", "meta", "base", "link", "script", "style", "noscript", "p", "li", "a", "br"}
+)
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 _CLOSE_HEADINGS = "".join(f"</{h}>" for h in sorted(_HEADINGS))
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
@@ -79,7 +81,10 @@ def extract_html(html: str, url: str | None = None) -> Document:
     )
     boilerplate.prune_widgets(tree)
     bracket_reference_markers(tree)
-    resolve: Callable[[str | None], str | None] = lambda href: metadata.absolute(href, base)
+
+    def resolve(href: str | None) -> str | None:
+        return metadata.absolute(href, base)
+
     references = reflist.from_tree(tree, resolve)  # before pruning: lists often sit in footers
     article = _article_body(tree, url)  # trafilatura works on its own copy of the tree
     boilerplate.prune_chrome(tree)

@@ -4,6 +4,7 @@ Only explicit statements are read (meta tags, ``<link rel=canonical>``, ``<time 
 JSON-LD). Guessing a date from the URL or the body text would put dates on claims that the
 page never gave, which is worse for a reviewer than no date at all.
 """
+
 from __future__ import annotations
 
 import json
@@ -198,8 +199,11 @@ def _time_values(tree: etree._Element) -> Iterator[str]:
     for el in tree.iter("time"):
         value = el.get("datetime") or _text(el)
         hint = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate"))))
-        (marked if re.search(r"publish|pubdate|entry-date|datepublished", hint, re.I) or
-         el.get("pubdate") is not None else others).append(value)
+        (
+            marked
+            if re.search(r"publish|pubdate|entry-date|datepublished", hint, re.I) or el.get("pubdate") is not None
+            else others
+        ).append(value)
     yield from marked
     yield from others
 

@@ -32,6 +32,7 @@ section heading, not the page title. A question line ends in "?", so it is a par
 still makes it its own sentence. Bullet blocks are "list_item"; everything else
 "paragraph". Bullet markers stay in the block text, so no visible character is dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,9 +55,7 @@ WRAP_MIN_EVIDENCE = 2
 
 # Same line boundaries as str.splitlines, with "\r\n" kept as one break.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_BULLET = re.compile(
-    r"(?:[-*•‣◦▪▫●○⁃–—]|\d{1,3}[.)]|[a-z][)]|\((?:\d{1,3}|[a-z]|[ivxlc]{1,5})\))(?:\s|$)"
-)
+_BULLET = re.compile(r"(?:[-*•‣◦▪▫●○⁃–—]|\d{1,3}[.)]|[a-z][)]|\((?:\d{1,3}|[a-z]|[ivxlc]{1,5})\))(?:\s|$)")
 _DASHES = "-‐‑–—"
 _BROKEN_END = re.compile(r"(?:[^\W\d_][-‐‑]|[–—,(\[{])$")
 # A sentence ends the line: stop punctuation, optionally closed by quotes or brackets.

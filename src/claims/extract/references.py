@@ -5,6 +5,7 @@ comes out of text extraction glued to the word before it ("pain relief.3"), wher
 as part of the word. Rewriting the markers in the tree itself, before trafilatura and our
 own walk both read it, keeps the two texts identical, so links can be matched across them.
 """
+
 from __future__ import annotations
 
 import re

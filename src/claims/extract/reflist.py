@@ -9,6 +9,7 @@ plain-text article, whose list follows such a heading ("[1] Smith J. ..." or "1.
 
 Resolving a sentence's markers against these entries is ``claims.citations``'s business.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ HEADING = re.compile(
 )
 #: id/class words of an element holding a reference list (``<ol class="references">``,
 #: ``<div class="footnotes">``), matched as whole words of the id/class.
-_CONTAINER = re.compile(r"(?:^|[\s_-])(?:references?|footnotes?|endnotes?|citations?|bibliography|sources)(?:[\s_-]|$)",
-                        re.IGNORECASE)
+_CONTAINER = re.compile(
+    r"(?:^|[\s_-])(?:references?|footnotes?|endnotes?|citations?|bibliography|sources)(?:[\s_-]|$)", re.IGNORECASE
+)
 #: How far up from a list its container's id/class is looked for.
 _CONTAINER_DEPTH = 3
 #: A number opening an entry: "[3] ", "(3) ", "3. ", "3) ".
@@ -71,7 +73,7 @@ def from_blocks(doc: Document) -> tuple[Reference, ...]:
         if block.kind not in ("heading", "title") or not HEADING.match(doc.block_text(block)):
             continue
         section = []
-        for later in blocks[index + 1:]:
+        for later in blocks[index + 1 :]:
             if later.kind in ("heading", "title"):
                 break
             section.append(later)
@@ -79,11 +81,13 @@ def from_blocks(doc: Document) -> tuple[Reference, ...]:
         if any(match for _, match in numbered):
             for b, match in numbered:
                 if match:
-                    text = doc.block_text(b)[match.end():].strip()
+                    text = doc.block_text(b)[match.end() :].strip()
                     found.append(Reference(text, _number(match), None, tuple(link.href for link in b.links)))
         elif section and all(b.kind == "list_item" for b in section):
-            found += [Reference(doc.block_text(b).strip(), n, None, tuple(link.href for link in b.links))
-                      for n, b in enumerate(section, start=1)]
+            found += [
+                Reference(doc.block_text(b).strip(), n, None, tuple(link.href for link in b.links))
+                for n, b in enumerate(section, start=1)
+            ]
     return tuple(found)
 
 
@@ -126,7 +130,7 @@ def _list_entries(element: etree._Element, resolve: Callable[[str | None], str |
             continue
         match = LEADING_NUMBER.match(text)
         number = _number(match) if match else position
-        text = text[match.end():].strip() if match else text
+        text = text[match.end() :].strip() if match else text
         yield Reference(text, number, _anchor(item), _links(item, resolve))
 
 

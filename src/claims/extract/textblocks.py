@@ -6,6 +6,7 @@ builder collapses as it goes and records link spans against the collapsed text. 
 main-content path and the fallback path write through this one builder, which is what makes
 the offset guarantees hold whichever path produced the page.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ from claims.document import Block, Document, Link
 BLOCK_SEPARATOR = "\n\n"
 
 _WHITESPACE = re.compile(r"\s+")
+
 
 @dataclass
 class _OpenBlock:
@@ -107,12 +109,10 @@ class DocumentBuilder:
 
 def relative_links(block: Block) -> tuple[tuple[int, int, str], ...]:
     """A block's links as (start, end, href) relative to the block, ready for ``add_block``."""
-    return tuple((l.start - block.start, l.end - block.start, l.href) for l in block.links)
+    return tuple((link.start - block.start, link.end - block.start, link.href) for link in block.links)
 
 
-def _trim_links(
-    text: str, links: list[tuple[int, int, str]], lead: int
-) -> tuple[tuple[int, int, str], ...]:
+def _trim_links(text: str, links: list[tuple[int, int, str]], lead: int) -> tuple[tuple[int, int, str], ...]:
     """Shift link spans past the stripped leading space and shrink them onto their words."""
     kept = []
     for start, end, href in links:

@@ -5,6 +5,7 @@ Two trees reach this walk: trafilatura's cleaned XML (``<head>``, ``<p>``, ``<li
 trafilatura dropped, and the whole article when trafilatura finds none. They differ only in
 tag names, so each is described by a ``Vocabulary`` and one walker serves both.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -62,17 +63,50 @@ HTML = Vocabulary(
     },
     containers=frozenset(
         {
-            "html", "body", "div", "section", "article", "main", "header", "footer",
-            "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "figure",
-            "details", "summary", "center",
+            "html",
+            "body",
+            "div",
+            "section",
+            "article",
+            "main",
+            "header",
+            "footer",
+            "ul",
+            "ol",
+            "dl",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "figure",
+            "details",
+            "summary",
+            "center",
         }
     ),
     breaks=frozenset({"br", "hr"}),
     skipped=frozenset(
         {
-            "head", "script", "style", "noscript", "template", "svg", "math", "canvas",
-            "iframe", "object", "embed", "video", "audio", "img", "picture", "button",
-            "select", "input", "textarea",
+            "head",
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "math",
+            "canvas",
+            "iframe",
+            "object",
+            "embed",
+            "video",
+            "audio",
+            "img",
+            "picture",
+            "button",
+            "select",
+            "input",
+            "textarea",
         }
     ),
     link_tag="a",

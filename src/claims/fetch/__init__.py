@@ -3,6 +3,7 @@
 Both return ``FetchResult`` records; failures are results with status "error" or "skipped",
 never exceptions, so one bad page cannot stop a run.
 """
+
 from claims.fetch.fetcher import Fetcher
 from claims.fetch.files import read_file
 from claims.fetch.result import FetchResult

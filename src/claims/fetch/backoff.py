@@ -4,6 +4,7 @@ Only failures that are likely to pass are retried: the connection could not be m
 server said it is overloaded (429) or broke (5xx). A read timeout is not retried: the server
 accepted us and went silent, and asking again multiplies a long wait on a struggling host.
 """
+
 from __future__ import annotations
 
 import random

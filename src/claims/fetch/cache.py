@@ -6,6 +6,7 @@ downloading every page. Content addressing means two URLs serving the same page 
 body file. Every write goes to a temporary file in the same folder and is moved into place,
 so a crash never leaves a half-written entry that a later run would trust.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -16,6 +16,7 @@ handshake in progress (the socket being wrapped is not reachable from outside un
 handshake ends); each read of those is bounded by the connect timeout, and the request
 reports the missed deadline as soon as either ends.
 """
+
 from __future__ import annotations
 
 import heapq

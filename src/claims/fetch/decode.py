@@ -14,6 +14,7 @@ text at all (random bytes, an image or a compressed file served as text/html) is
 by its share of control characters (``Decoded.binary``), so it is
 skipped rather than read as an article of garbage sentences.
 """
+
 from __future__ import annotations
 
 import codecs

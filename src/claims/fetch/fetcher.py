@@ -4,6 +4,7 @@
 run over hundreds of sites finishes and reports every page. ``fetch_many`` adds concurrency
 while keeping each site's limits (see ``hosts.HostGate``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -120,9 +121,16 @@ class Fetcher:
         if isinstance(raw, FetchResult):
             return Download(raw, None, None)
         media_type = parse_content_type(raw.content_type)[0]
-        result = FetchResult(source=url, status="ok", url=raw.final_url, http_status=raw.http_status,
-                             content_type=media_type, content_sha256=sha256_hex(raw.body), from_cache=raw.from_cache,
-                             fetched_at=raw.fetched_at)
+        result = FetchResult(
+            source=url,
+            status="ok",
+            url=raw.final_url,
+            http_status=raw.http_status,
+            content_type=media_type,
+            content_sha256=sha256_hex(raw.body),
+            from_cache=raw.from_cache,
+            fetched_at=raw.fetched_at,
+        )
         return Download(result, raw.body, media_type)
 
     def fetch_many(self, urls: Iterable[str]) -> Iterator[FetchResult]:
@@ -183,8 +191,9 @@ class Fetcher:
             if fresh is not None and _fetched_since(fresh, self._fresh_since):
                 raw = self.cache.body(fresh)
                 if raw is not None:
-                    return _Raw(fresh.final_url, fresh.http_status, fresh.header("Content-Type"), raw, True,
-                                fresh.fetched_at)
+                    return _Raw(
+                        fresh.final_url, fresh.http_status, fresh.header("Content-Type"), raw, True, fresh.fetched_at
+                    )
         cached = None if self.refresh else self.cache.lookup(url)
         reply = self._follow(url, cached, accept_types, max_bytes)
         if reply.status == 304 and cached is not None:

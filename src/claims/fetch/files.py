@@ -3,6 +3,7 @@
 So the rest of the pipeline never cares whether a page came from a server or a folder, and
 files get the same decoding rules: a windows-1252 file saved from an old site reads right.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,7 +30,9 @@ def read_file(path: Path, source: str, *, max_bytes: int = Settings.max_bytes) -
     except IsADirectoryError:
         return FetchResult(source=source, status="error", error="is a directory")
     except OSError as exc:
-        return FetchResult(source=source, status="error", error=f"unreadable file ({exc.strerror or type(exc).__name__})")
+        return FetchResult(
+            source=source, status="error", error=f"unreadable file ({exc.strerror or type(exc).__name__})"
+        )
     decoded = decode(raw, html=content_type == "text/html")
     if decoded.binary:
         return FetchResult(source=source, status="skipped", error=decoded.binary_reason())

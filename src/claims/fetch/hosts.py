@@ -12,6 +12,7 @@ are not resolved: thousands of unrelated sites share a CDN's addresses, and coun
 as one would crawl them one request at a time. A port other than the scheme's default makes
 a separate unit (another server on the same machine).
 """
+
 from __future__ import annotations
 
 import ipaddress

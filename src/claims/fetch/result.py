@@ -4,6 +4,7 @@ A crawl over hundreds of clinic pages must never stop at the first bad one, so a
 data (a ``FetchResult`` with status "error" or "skipped" and a short reason), not an
 exception. Later stages and reports read these records instead of log lines.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,6 +57,4 @@ class FetchProblem(Exception):
         self.http_status = http_status
 
     def as_result(self, source: str, url: str | None) -> FetchResult:
-        return FetchResult(
-            source=source, url=url, status=self.status, error=self.reason, http_status=self.http_status
-        )
+        return FetchResult(source=source, url=url, status=self.status, error=self.reason, http_status=self.http_status)

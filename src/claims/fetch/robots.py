@@ -1,7 +1,8 @@
 """robots.txt, obeyed for the tool's own User-Agent, fetched once per site per run.
 
 Policy follows RFC 9309: a robots.txt that is missing or refused with a 4xx, or that redirects
-too often or in a loop, allows everything; one that cannot be reached (5xx after retries, timeout, connection failure) means
+too often or in a loop, allows everything; one that cannot be reached (5xx after retries,
+timeout, connection failure) means
 "disallow everything" for the rest of the run, because a site that is struggling to serve its
 robots.txt is not one to crawl harder. Redirects of robots.txt are followed like page redirects.
 A ``Crawl-delay`` for our agent (or ``*``) spaces the site's requests that many seconds apart,
@@ -20,6 +21,7 @@ longest matching rule wins and ``Allow`` wins a tie. Two things are done here in
 Both read Protego's parsed groups, which are internal to it (hence the pinned minor version in
 pyproject.toml); the tests in tests/fetch/test_robots_matching.py fail if that changes.
 """
+
 from __future__ import annotations
 
 import re

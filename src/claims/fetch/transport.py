@@ -5,6 +5,7 @@ Redirects are followed by hand (``follow_redirects``) rather than by requests, s
 passes the robots.txt check and the host limits, and a loop is reported as such instead of
 as a generic "too many redirects".
 """
+
 from __future__ import annotations
 
 import time

@@ -19,6 +19,7 @@ this process already bound (no port race between runs), one at a time per PREFEC
 seconds. A failure raises ``ApiUnavailable`` with what the server said, which ``claims
 run`` reports with its own exit status.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -111,8 +112,10 @@ def api_for_run(startup_timeout: float, meanwhile: Callable[[], None] = lambda: 
                 server.stop()
                 server = None
             if not answers(configured):
-                raise ApiUnavailable(f"the Prefect API at {configured} (PREFECT_API_URL) does not answer; start "
-                                     "it, or unset PREFECT_API_URL to let the run start a temporary server")
+                raise ApiUnavailable(
+                    f"the Prefect API at {configured} (PREFECT_API_URL) does not answer; start "
+                    "it, or unset PREFECT_API_URL to let the run start a temporary server"
+                )
             meanwhile()
             yield Api(configured, "configured")
             return
@@ -228,18 +231,41 @@ class TemporaryServer:
             return True
         if not self._turn.take(wait=wait_for_turn):
             return False
-        env = {**os.environ, "PREFECT_UI_ENABLED": "false", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1"}
+        env = {
+            **os.environ,
+            "PREFECT_UI_ENABLED": "false",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+        }
         env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         env.pop("PREFECT_API_URL", None)
         fd = self._listener.fileno()
         command = [
-            sys.executable, "-m", "claims.lifecycle.deathsig", str(os.getpid()),
-            sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-            "--fd", str(fd), "--log-level", "error", "--lifespan", "on",
+            sys.executable,
+            "-m",
+            "claims.lifecycle.deathsig",
+            str(os.getpid()),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--fd",
+            str(fd),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
         ]
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=self._output,
-                                        stderr=subprocess.STDOUT, pass_fds=(fd,), start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+            pass_fds=(fd,),
+            start_new_session=True,
+        )
         self._listener.close()  # the server holds its own copy
         return True
 
@@ -247,15 +273,18 @@ class TemporaryServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ApiUnavailable(f"the temporary Prefect server exited with status {self.process.returncode} "
-                                     f"before answering{self._said()}")
+                raise ApiUnavailable(
+                    f"the temporary Prefect server exited with status {self.process.returncode} "
+                    f"before answering{self._said()}"
+                )
             if healthy(self.url, timeout=min(HEALTH_TIMEOUT, max(0.1, deadline - time.monotonic()))):
                 self._turn.give_back()
                 return
             time.sleep(POLL_INTERVAL)
         raise ApiUnavailable(
             f"the temporary Prefect server did not answer within {timeout:g} s (CLAIMS_PREFECT_STARTUP_TIMEOUT "
-            f"sets the wait; `claims server start` keeps one running for every run){self._said()}")
+            f"sets the wait; `claims server start` keeps one running for every run){self._said()}"
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -7,6 +7,7 @@ before the request was made), then becomes COMMAND. ``claims run`` starts its te
 Prefect server this way, from its main thread, so a run killed with SIGKILL does not leave
 the server behind. Where ``prctl`` is missing the command simply runs.
 """
+
 from __future__ import annotations
 
 import ctypes

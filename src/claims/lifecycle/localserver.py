@@ -9,6 +9,7 @@ answers. Its output goes to ``PREFECT_HOME/claims-server.log``. The note records
 process's start time as well as its id, so a stale note never leads ``stop`` to signal an
 unrelated process that got the same id.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -63,13 +64,19 @@ def start(port: int, timeout: float) -> tuple[ServerNote, bool]:
             return note, False
         if not _port_free(port):
             raise ApiUnavailable(f"port {port} on {HOST} is in use; choose another with --port")
-        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": os.environ.get(
-            "PREFECT_SERVER_ANALYTICS_ENABLED", "false")}
+        env = {
+            **os.environ,
+            "PREFECT_SERVER_ANALYTICS_ENABLED": os.environ.get("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+        }
         env.pop("PREFECT_API_URL", None)
         with open(home / LOG_FILE, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)],
-                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         note = ServerNote(process.pid, f"http://{HOST}:{port}/api", _start_time(process.pid))
         try:
@@ -98,13 +105,15 @@ def _wait_healthy(note: ServerNote, timeout: float, process: subprocess.Popen | 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise ApiUnavailable(f"the Prefect server exited with status {process.returncode}; "
-                                 f"see {prefect_home() / LOG_FILE}")
+            raise ApiUnavailable(
+                f"the Prefect server exited with status {process.returncode}; see {prefect_home() / LOG_FILE}"
+            )
         if healthy(note.url):
             return
         time.sleep(POLL_INTERVAL)
-    raise ApiUnavailable(f"the Prefect server did not answer at {note.url} within {timeout:g} s; "
-                         f"see {prefect_home() / LOG_FILE}")
+    raise ApiUnavailable(
+        f"the Prefect server did not answer at {note.url} within {timeout:g} s; see {prefect_home() / LOG_FILE}"
+    )
 
 
 def _stop_group(pid: int) -> None:
@@ -133,7 +142,7 @@ def _start_time(pid: int) -> float | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     if fields[0] == "Z":
         return None
     return float(fields[19])

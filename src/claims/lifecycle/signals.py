@@ -13,6 +13,7 @@ killed.
 ``deferred`` holds the signals back over a few lines that must not be split (switching a
 run folder's ``current`` link): one arriving inside is acted on when the block ends.
 """
+
 from __future__ import annotations
 
 import os

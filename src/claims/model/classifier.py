@@ -5,6 +5,7 @@ sentence carries: those whose score reaches the model's threshold, stored with t
 ``claims train`` (0.5 unless it says otherwise): one set of thresholds for when it decides
 alone, a stricter one for when it adds to the rules (hybrid).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,7 +28,9 @@ class ClaimClassifier:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else TRAINED_DIR
         if not (self.path / "meta.json").is_file():
-            raise ClassifierMissing(f"no trained classifier in {self.path}: run `claims train` (or choose --tagger rules)")
+            raise ClassifierMissing(
+                f"no trained classifier in {self.path}: run `claims train` (or choose --tagger rules)"
+            )
         self.nlp = spacy.load(self.path)
         meta = self.nlp.meta
         self.thresholds: dict[str, float] = dict(meta.get("claims_thresholds", {}))

@@ -6,6 +6,7 @@ document of a gold set is therefore read and split as a run would, and each sent
 the labels of the gold units it matches (the scorer's matching rule, ``evaluate.Unit``). A
 sentence no unit matches is left out: it is neither a known claim nor a known non-claim.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from claims.extract import extract
 from claims.goldsets import GoldSet
 from claims.model.inputs import model_input
 from claims.sentences import split_document
+
 
 @dataclass(frozen=True)
 class Labelled:

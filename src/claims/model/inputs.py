@@ -4,6 +4,7 @@ A heading, a list item and a paragraph sentence with the same words are not the 
 claim (a topical heading names a subject; a list item may only be a noun phrase), so the
 block kind goes in front of the text as a marker word the tokenizer keeps whole.
 """
+
 from __future__ import annotations
 
 from claims.document import Sentence

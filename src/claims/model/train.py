@@ -9,6 +9,7 @@ saves the pipeline where the package loads it from (``claims/model/trained``).
 The architecture is spaCy's ensemble: a bag of words and word pairs beside a small CNN over
 hashed word features, whose outputs are averaged. Settings live in ``TrainConfig``.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,14 +66,33 @@ def model_config(config: TrainConfig) -> dict:
             },
             "encode": {
                 "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                "width": config.width, "window_size": 1, "maxout_pieces": 3, "depth": config.depth,
+                "width": config.width,
+                "window_size": 1,
+                "maxout_pieces": 3,
+                "depth": config.depth,
             },
         },
         "linear_model": {
             "@architectures": "spacy.TextCatBOW.v3",
-            "exclusive_classes": False, "length": 262144, "ngram_size": config.ngram_size, "no_output_layer": False,
+            "exclusive_classes": False,
+            "length": 262144,
+            "ngram_size": config.ngram_size,
+            "no_output_layer": False,
         },
     }
+
+
+#: The list of what ``claims train`` trains on by default (relative to the working folder:
+#: the checkout, where the labelled sets are).
+SETS_FILE = Path("data/train/sets.txt")
+
+
+def default_sets(listing: Path = SETS_FILE) -> list[Path]:
+    """The labelled sets ``listing`` names, one per line (``#`` comments), relative to it."""
+    if not listing.is_file():
+        return []
+    lines = [line.split("#", 1)[0].strip() for line in listing.read_text(encoding="utf-8").splitlines()]
+    return [listing.parent / line for line in lines if line]
 
 
 def read_training_sets(folders: list[Path]) -> list[Labelled]:
@@ -90,8 +110,10 @@ def train(examples: list[Labelled], config: TrainConfig = TrainConfig(), log=pri
     textcat = nlp.add_pipe(COMPONENT, config={"model": model_config(config), "threshold": 0.5})
     for label in config.labels:
         textcat.add_label(label)
-    data = [Example.from_dict(nlp.make_doc(e.text), {"cats": {lab: float(lab in e.labels) for lab in config.labels}})
-            for e in examples]
+    data = [
+        Example.from_dict(nlp.make_doc(e.text), {"cats": {lab: float(lab in e.labels) for lab in config.labels}})
+        for e in examples
+    ]
     optimizer = nlp.initialize(lambda: data)
     optimizer.learn_rate = config.learn_rate
     order = random.Random(config.seed)
@@ -101,11 +123,16 @@ def train(examples: list[Labelled], config: TrainConfig = TrainConfig(), log=pri
         for batch in minibatch(data, size=config.batch_size):
             nlp.update(batch, drop=config.dropout, sgd=optimizer, losses=losses)
         log(f"epoch {epoch + 1}/{config.epochs}: loss {losses.get(COMPONENT, 0.0):.3f}")
-    nlp.meta.update({"name": NAME, "version": _version(examples, config),
-                     "description": "Claim types of a sentence (EFFICACY, SAFETY, MECHANISM)",
-                     "claims_thresholds": dict(config.thresholds),
-                     "claims_hybrid_thresholds": dict(config.hybrid_thresholds),
-                     "claims_training": {**asdict(config), "examples": len(examples)}})
+    nlp.meta.update(
+        {
+            "name": NAME,
+            "version": _version(examples, config),
+            "description": "Claim types of a sentence (EFFICACY, SAFETY, MECHANISM)",
+            "claims_thresholds": dict(config.thresholds),
+            "claims_hybrid_thresholds": dict(config.hybrid_thresholds),
+            "claims_training": {**asdict(config), "examples": len(examples)},
+        }
+    )
     return nlp
 
 

@@ -3,6 +3,7 @@
 ``launch(out_dir)`` serves the Streamlit app (``app.py``) on 127.0.0.1; ``ReviewStore`` keeps
 the verdicts in ``out_dir/reviews.sqlite`` and can be used without the app.
 """
+
 from claims.review.server import LaunchError, ReviewServer, launch
 from claims.review.store import SCOPES, VERDICTS, ReviewStore, Verdict
 

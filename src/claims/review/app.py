@@ -14,6 +14,7 @@ The run folder comes from ``CLAIMS_OUT_DIR`` (``Settings.out_dir``), which ``lau
 Scraped text reaches the page only through ``render`` (escaped), as plain widget options and
 table cells, or inside ``st.code``; never through markdown.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -63,7 +64,11 @@ def _go(claim_id: str | None) -> None:
 
 
 def _save_verdict(
-    store: ReviewStore, claim_id: str, verdict: str, members: list[str], anchors: dict[str, tuple[str, str]],
+    store: ReviewStore,
+    claim_id: str,
+    verdict: str,
+    members: list[str],
+    anchors: dict[str, tuple[str, str]],
     upcoming: tuple[str, ...],
 ) -> None:
     """Button callback: saves at once, so the next rerun already shows the stored verdict;
@@ -122,7 +127,9 @@ def _article_labels(claims: pd.DataFrame) -> dict[str, str]:
     labels = {}
     for article_id, group in claims.groupby("article_id", sort=False):
         first = group.iloc[0]
-        label = next((str(v) for v in (first["title"], first["source"]) if isinstance(v, str) and v.strip()), article_id)
+        label = next(
+            (str(v) for v in (first["title"], first["source"]) if isinstance(v, str) and v.strip()), article_id
+        )
         labels[str(article_id)] = label
     return labels
 
@@ -136,11 +143,17 @@ def _sidebar(claims: pd.DataFrame, out_dir: Path, store: ReviewStore) -> data.Fi
         bar.text(f"Run: {', '.join(run_ids)}")
     if _REVIEWER not in st.session_state:
         st.session_state[_REVIEWER] = store.preference(_REVIEWER) or ""
-    bar.text_input("Reviewer", key=_REVIEWER, on_change=_remember_reviewer, args=(store,),
-                   help="Saved with each verdict, and remembered for the next session")
+    bar.text_input(
+        "Reviewer",
+        key=_REVIEWER,
+        on_change=_remember_reviewer,
+        args=(store,),
+        help="Saved with each verdict, and remembered for the next session",
+    )
     st.session_state.setdefault("needs_only", True)
-    needs_only = bar.toggle("Needs citation only", key="needs_only",
-                            help="Off: every claim of the run, cited and hedged ones too")
+    needs_only = bar.toggle(
+        "Needs citation only", key="needs_only", help="Off: every claim of the run, cited and hedged ones too"
+    )
     st.session_state.setdefault("advance", True)
     bar.toggle("After a verdict, go to the next unreviewed claim", key="advance")
     query = bar.text_input("Search", key="query", placeholder="sentence, title, section or note")
@@ -161,9 +174,11 @@ def _sidebar(claims: pd.DataFrame, out_dir: Path, store: ReviewStore) -> data.Fi
         query=query,
         needs_citation_only=needs_only,
     )
-    bar.caption(f"Keys: {NEXT_KEY} next, {PREVIOUS_KEY} previous, {NEXT_UNREVIEWED_KEY} next unreviewed, "
-                + ", ".join(f"{key} {render.VERDICT_LABELS[v].lower()}" for v, key in VERDICT_KEYS.items())
-                + " (not while typing in a field)")
+    bar.caption(
+        f"Keys: {NEXT_KEY} next, {PREVIOUS_KEY} previous, {NEXT_UNREVIEWED_KEY} next unreviewed, "
+        + ", ".join(f"{key} {render.VERDICT_LABELS[v].lower()}" for v, key in VERDICT_KEYS.items())
+        + " (not while typing in a field)"
+    )
     return filters
 
 
@@ -220,17 +235,39 @@ def _when(updated_at: str) -> str:
 
 def _navigation(where: data.Position) -> None:
     back, place, forward, unreviewed = st.columns([1, 1, 1, 1.4])
-    back.button("Previous", key="previous", on_click=_go, args=(where.previous,), shortcut=PREVIOUS_KEY,
-                disabled=where.previous is None, width="stretch")
+    back.button(
+        "Previous",
+        key="previous",
+        on_click=_go,
+        args=(where.previous,),
+        shortcut=PREVIOUS_KEY,
+        disabled=where.previous is None,
+        width="stretch",
+    )
     place.markdown(f"**Claim {where.index + 1} of {where.total}**")
-    forward.button("Next", key="next", on_click=_go, args=(where.next,), shortcut=NEXT_KEY,
-                   disabled=where.next is None, width="stretch")
-    unreviewed.button("Next unreviewed", key="next_unreviewed", on_click=_go, args=(where.next_unreviewed,),
-                      shortcut=NEXT_UNREVIEWED_KEY, disabled=where.next_unreviewed is None, width="stretch")
+    forward.button(
+        "Next",
+        key="next",
+        on_click=_go,
+        args=(where.next,),
+        shortcut=NEXT_KEY,
+        disabled=where.next is None,
+        width="stretch",
+    )
+    unreviewed.button(
+        "Next unreviewed",
+        key="next_unreviewed",
+        on_click=_go,
+        args=(where.next_unreviewed,),
+        shortcut=NEXT_UNREVIEWED_KEY,
+        disabled=where.next_unreviewed is None,
+        width="stretch",
+    )
 
 
-def _claim_card(claim: pd.Series, where: data.Position, store: ReviewStore, reviewed: pd.DataFrame,
-                out_dir: Path) -> None:
+def _claim_card(
+    claim: pd.Series, where: data.Position, store: ReviewStore, reviewed: pd.DataFrame, out_dir: Path
+) -> None:
     claim_id = str(claim["claim_id"])
     doc = _load_text(str(out_dir), str(claim["article_id"]), data.stamp(out_dir))
     members = data.cluster_members(reviewed, claim_id)
@@ -242,7 +279,10 @@ def _claim_card(claim: pd.Series, where: data.Position, store: ReviewStore, revi
         st.html(render.claim_html(claim, doc, footer=_verdict_line(claim, reviewed)))
         st.session_state.setdefault(_note_key(claim_id), claim["note"])
         st.text_input(
-            "Note", key=_note_key(claim_id), on_change=_save_note, args=(store, claim_id, anchors[claim_id], shown),
+            "Note",
+            key=_note_key(claim_id),
+            on_change=_save_note,
+            args=(store, claim_id, anchors[claim_id], shown),
             placeholder="Saved with the verdict",
         )
         if len(members) > 1:
@@ -274,15 +314,18 @@ def _queue(shown: pd.DataFrame, current: str) -> None:
     """The claims in view as a table; selecting a row opens that claim."""
     st.subheader("In this view")
     st.session_state[QUEUE_IDS] = shown["claim_id"].astype(str).tolist()
-    table = pd.DataFrame({
-        "": ["▶" if c == current else "" for c in shown["claim_id"]],
-        "priority": shown["priority"].astype(str).to_numpy(),
-        "state": shown["review_state"].map(STATE_LABELS).to_numpy(),
-        "sentence": shown["sentence"].astype(str).to_numpy(),
-        "article": shown["title"].fillna(shown["source"]).astype(str).to_numpy(),
-    })
-    st.dataframe(table, key="queue", on_select=_jump_from_queue, selection_mode="single-row", hide_index=True,
-                 width="stretch")
+    table = pd.DataFrame(
+        {
+            "": ["▶" if c == current else "" for c in shown["claim_id"]],
+            "priority": shown["priority"].astype(str).to_numpy(),
+            "state": shown["review_state"].map(STATE_LABELS).to_numpy(),
+            "sentence": shown["sentence"].astype(str).to_numpy(),
+            "article": shown["title"].fillna(shown["source"]).astype(str).to_numpy(),
+        }
+    )
+    st.dataframe(
+        table, key="queue", on_select=_jump_from_queue, selection_mode="single-row", hide_index=True, width="stretch"
+    )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 Kept apart from the app so the filtering and ordering rules are plain functions a test can
 call directly, and so the app script stays a thin layer of widgets.
 """
+
 from __future__ import annotations
 
 import re
@@ -177,7 +178,10 @@ def source_file(source: str, limit: int = SOURCE_FILE_LIMIT) -> tuple[str | None
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        return None, f"{source} cannot be read from here ({exc.strerror or exc}): was it moved, or the app started elsewhere?"
+        return (
+            None,
+            f"{source} cannot be read from here ({exc.strerror or exc}): was it moved, or the app started elsewhere?",
+        )
     note = f"the first {limit:,} bytes of {source}" if len(raw) > limit else str(source)
     return raw[:limit].decode("utf-8", errors="replace"), note
 

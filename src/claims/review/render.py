@@ -12,6 +12,7 @@ paragraph, between the paragraphs before and after it; a link opens the source p
 scrolled to the sentence (a text fragment), and each citation marker links to its entry in
 the page's reference list, listed under the sentence with its DOI or PubMed link.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,13 +31,22 @@ from claims.review.store import VERDICTS
 HIGHLIGHT_KINDS: tuple[str, ...] = ("red_flag", "citation", "hedge", "trigger")
 #: The claims.parquet column holding each kind's phrases.
 KIND_COLUMNS: Mapping[str, str] = {
-    "red_flag": "red_flags", "citation": "citations", "hedge": "hedge_cues", "trigger": "triggers",
+    "red_flag": "red_flags",
+    "citation": "citations",
+    "hedge": "hedge_cues",
+    "trigger": "triggers",
 }
 KIND_LABELS: Mapping[str, str] = {
-    "red_flag": "Red flags", "citation": "Citations", "hedge": "Hedge cues", "trigger": "Triggers",
+    "red_flag": "Red flags",
+    "citation": "Citations",
+    "hedge": "Hedge cues",
+    "trigger": "Triggers",
 }
 VERDICT_LABELS: Mapping[str, str] = {
-    "supported": "Supported", "unsupported": "Unsupported", "needs_source": "Needs source", "not_a_claim": "Not a claim",
+    "supported": "Supported",
+    "unsupported": "Unsupported",
+    "needs_source": "Needs source",
+    "not_a_claim": "Not a claim",
 }
 #: Characters of the claim's own paragraph shown on each side of the sentence.
 DEFAULT_CONTEXT_CHARS = 600
@@ -177,8 +187,18 @@ def locate_context(
         space = text.rfind(" ", end, high)
         high = space if space >= 0 else high
     heading, previous, following = _section_around(doc, number)
-    return Context(text[low:start], text[start:end], text[end:high], low > block_start, high < block_end, True,
-                   heading, previous, following, start)
+    return Context(
+        text[low:start],
+        text[start:end],
+        text[end:high],
+        low > block_start,
+        high < block_end,
+        True,
+        heading,
+        previous,
+        following,
+        start,
+    )
 
 
 def claim_html(
@@ -219,7 +239,9 @@ def claim_html(
     if context.following:
         parts.append(f'<p class="claim-neighbour next">{escape(_clip_end(context.following))}</p>')
     if not context.located:
-        parts.append('<div class="claim-notice">Article text unavailable for this run; showing the sentence alone.</div>')
+        parts.append(
+            '<div class="claim-notice">Article text unavailable for this run; showing the sentence alone.</div>'
+        )
     parts.append(_cues_html(phrases, _strings(claim.get("reasons"))))
     parts.append(_references_html(claim_id, references))
     parts.append(footer)
@@ -233,11 +255,14 @@ def article_html(doc: Document, claim: Mapping[str, object] | pd.Series) -> str:
     start = context.offset
     parts = ['<div class="article-text">']
     for block in doc.blocks or [Block("paragraph", 0, len(doc.text))]:
-        text = doc.text[block.start:block.end]
+        text = doc.text[block.start : block.end]
         if block.start <= start < block.end:
             offset = start - block.start
-            inner = (escape(text[:offset]) + f'<span class="claim-sentence">{escape(context.sentence)}</span>'
-                     + escape(text[offset + len(context.sentence):]))
+            inner = (
+                escape(text[:offset])
+                + f'<span class="claim-sentence">{escape(context.sentence)}</span>'
+                + escape(text[offset + len(context.sentence) :])
+            )
         else:
             inner = escape(text)
         tag = "h4" if block.kind in _SECTION_KINDS else "p"
@@ -272,18 +297,21 @@ def _source_html(claim: Mapping[str, object]) -> str:
     title = claim.get("title")
     url = claim.get("url")
     source = claim.get("source")
-    label = escape(str(title if _present(title) else url if _present(url) else source if _present(source) else claim["article_id"]))
+    label = escape(
+        str(title if _present(title) else url if _present(url) else source if _present(source) else claim["article_id"])
+    )
     if _present(url) and _is_web(str(url)):
         links = [f'<a class="source-page" href="{escape(str(url), quote=True)}" {_NEW_TAB}>{label}</a>']
         at_sentence = sentence_link(claim)
         if at_sentence:
-            links.append(f'<a class="at-sentence" href="{escape(at_sentence, quote=True)}" {_NEW_TAB}>'
-                         "open the page at this sentence ↗</a>")
+            links.append(
+                f'<a class="at-sentence" href="{escape(at_sentence, quote=True)}" {_NEW_TAB}>'
+                "open the page at this sentence ↗</a>"
+            )
         return " · ".join(links)
     if _present(source) and not _present(url):
         return f'{label} · <span class="local-file">local file {escape(str(source))}</span>'
     return label
-
 
 
 def _citation_targets(claim_id: str, references: list[dict]) -> dict[str, str]:
@@ -308,13 +336,18 @@ def _references_html(claim_id: str, references: list[dict]) -> str:
             bits.append(f'<span class="ref-text">{escape(str(reference["text"]))}</span>')
         link = reference.get("link")
         if _present(link) and _is_web(str(link)):
-            bits.append(f'<a class="ref-link" href="{escape(str(link), quote=True)}" {_NEW_TAB}>'
-                        f"{escape(_link_label(str(link)))}</a>")
+            bits.append(
+                f'<a class="ref-link" href="{escape(str(link), quote=True)}" {_NEW_TAB}>'
+                f"{escape(_link_label(str(link)))}</a>"
+            )
         page = reference.get("entry_link")
         if _present(page) and _is_web(str(page)):
-            bits.append(f'<a class="ref-entry" href="{escape(str(page), quote=True)}" {_NEW_TAB}>in the page\'s list ↗</a>')
+            bits.append(
+                f'<a class="ref-entry" href="{escape(str(page), quote=True)}" {_NEW_TAB}>in the page\'s list ↗</a>'
+            )
         items.append(f'<li id="{escape(_reference_id(claim_id, number), quote=True)}">{" ".join(bits)}</li>')
-    return f'<div class="claim-cues"><span class="cue-label">References:</span></div><ol class="claim-references">{"".join(items)}</ol>'
+    label = '<div class="claim-cues"><span class="cue-label">References:</span></div>'
+    return f'{label}<ol class="claim-references">{"".join(items)}</ol>'
 
 
 def _reference_id(claim_id: str, number: int) -> str:
@@ -364,7 +397,7 @@ def _clip_start(text: str) -> str:
     if len(text) <= NEIGHBOUR_CHARS:
         return text
     cut = text[-NEIGHBOUR_CHARS:]
-    return "… " + cut[cut.find(" ") + 1:]
+    return "… " + cut[cut.find(" ") + 1 :]
 
 
 def _clip_end(text: str) -> str:
@@ -372,7 +405,7 @@ def _clip_end(text: str) -> str:
     if len(text) <= NEIGHBOUR_CHARS:
         return text
     cut = text[:NEIGHBOUR_CHARS]
-    return cut[:cut.rfind(" ")] + " …"
+    return cut[: cut.rfind(" ")] + " …"
 
 
 def _enclosing_block(doc: Document, start: int, end: int) -> tuple[int | None, int, int]:

@@ -10,6 +10,7 @@ closed terminal; ``stop_on_signals``), and on SIGKILL, which cannot be caught: t
 is started through ``claims.lifecycle.deathsig``, so the kernel stops it when the thread
 that launched it ends.
 """
+
 from __future__ import annotations
 
 import os
@@ -95,8 +96,15 @@ def launch(
         raise LaunchError(f"{run_dir} holds no dataset: run `claims run` first or pass the run's output folder")
     port = port or _free_port()
     command = [
-        sys.executable, "-m", "claims.lifecycle.deathsig", str(os.getpid()),
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        sys.executable,
+        "-m",
+        "claims.lifecycle.deathsig",
+        str(os.getpid()),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
         f"--server.address={HOST}",
         f"--server.port={port}",
         "--server.headless=true",
@@ -121,6 +129,7 @@ def launch(
 def stop_on_signals() -> Iterator[None]:
     """While the block runs (in the main thread), SIGTERM and SIGHUP raise KeyboardInterrupt,
     so the server is stopped as on Ctrl-C rather than left listening."""
+
     def interrupt(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 

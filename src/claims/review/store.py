@@ -18,6 +18,7 @@ an overwritten verdict is never lost. A verdict may be applied to several claims
 example a cluster of near-duplicate sentences); the rows written together share a ``batch_id``
 and record the ``scope`` they were applied with, so the app can say "set for its cluster of 4".
 """
+
 from __future__ import annotations
 
 import os
@@ -40,7 +41,13 @@ VERDICTS: tuple[str, ...] = ("supported", "unsupported", "needs_source", "not_a_
 SCOPES: tuple[str, ...] = ("claim", "cluster")
 #: Columns of ``ReviewStore.all()``; an export adds these and ``carried_from`` to each claim.
 VERDICT_COLUMNS: tuple[str, ...] = (
-    "claim_id", "verdict", "note", "reviewer", "scope", "batch_id", "updated_at",
+    "claim_id",
+    "verdict",
+    "note",
+    "reviewer",
+    "scope",
+    "batch_id",
+    "updated_at",
 )
 #: What a verdict records of its claim, to find the sentence again under a new claim_id.
 ANCHOR_COLUMNS: tuple[str, ...] = ("article_id", "sentence")
@@ -186,7 +193,16 @@ class ReviewStore:
         rows = [Verdict(c, verdict, note or "", reviewer, scope, batch_id, now) for c in claim_ids]
         unknown = (None, None)
         values = [
-            (v.claim_id, v.verdict, v.note, v.reviewer, v.scope, v.batch_id, v.updated_at, *anchors.get(v.claim_id, unknown))
+            (
+                v.claim_id,
+                v.verdict,
+                v.note,
+                v.reviewer,
+                v.scope,
+                v.batch_id,
+                v.updated_at,
+                *anchors.get(v.claim_id, unknown),
+            )
             for v in rows
         ]
         stored = "claim_id, verdict, note, reviewer, scope, batch_id, {when}, article_id, sentence"
@@ -221,8 +237,11 @@ class ReviewStore:
         """Keep a preference for the next session (an empty value forgets it)."""
         with self._connect() as conn:
             if value:
-                conn.execute("INSERT INTO preferences (name, value) VALUES (?, ?)"
-                             " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+                conn.execute(
+                    "INSERT INTO preferences (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, value),
+                )
             else:
                 conn.execute("DELETE FROM preferences WHERE name = ?", (name,))
 
@@ -258,9 +277,9 @@ class ReviewStore:
         orphans = verdicts[~present].dropna(subset=list(ANCHOR_COLUMNS))
         orphans = orphans.drop_duplicates(list(ANCHOR_COLUMNS), keep="last")  # the latest per sentence
         unreviewed = claims.loc[~claims["claim_id"].isin(own["claim_id"]), ["claim_id", *ANCHOR_COLUMNS]]
-        carried = unreviewed.merge(
-            orphans.rename(columns={"claim_id": "carried_from"}), on=list(ANCHOR_COLUMNS)
-        ).drop(columns=list(ANCHOR_COLUMNS))
+        carried = unreviewed.merge(orphans.rename(columns={"claim_id": "carried_from"}), on=list(ANCHOR_COLUMNS)).drop(
+            columns=list(ANCHOR_COLUMNS)
+        )
         return pd.concat([own, carried[own.columns]], ignore_index=True)
 
     def _fill_anchors(self, claims: pd.DataFrame, claim_ids: pd.Series) -> None:

@@ -9,15 +9,22 @@ is promised when runs crash, run at once or are cancelled.
 The classes load on first use (pandas, pyarrow and the contract take seconds to import),
 so ``layout`` and ``precheck`` serve ``claims run``'s checks before anything heavy starts.
 """
+
 from importlib import import_module
 
 from claims.runfolder import layout
 
 _HOMES = {
-    "Begun": "folder", "FolderError": "folder", "RunFolder": "folder",
-    "Committed": "generation", "Generation": "generation", "RunInfo": "generation",
+    "Begun": "folder",
+    "FolderError": "folder",
+    "RunFolder": "folder",
+    "Committed": "generation",
+    "Generation": "generation",
+    "RunInfo": "generation",
     "RunParts": "parts",
-    "ArticleRow": "records", "ArticleText": "records", "ClaimRow": "records",
+    "ArticleRow": "records",
+    "ArticleText": "records",
+    "ClaimRow": "records",
 }
 
 __all__ = [*sorted(_HOMES), "data_dictionary", "layout"]
@@ -35,7 +42,11 @@ def data_dictionary() -> str:
 
     parts = []
     for table, name in layout.TABLE_FILES.items():
-        parts.append(f"#### `{name}`: {layout.DESCRIPTIONS[table]}\n\n| column | type | null | meaning |\n|---|---|---|---|")
-        parts += [f"| `{c.name}` | {c.type_label} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in columns(table)]
+        parts.append(
+            f"#### `{name}`: {layout.DESCRIPTIONS[table]}\n\n| column | type | null | meaning |\n|---|---|---|---|"
+        )
+        parts += [
+            f"| `{c.name}` | {c.type_label} | {'yes' if c.nullable else 'no'} | {c.doc} |" for c in columns(table)
+        ]
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"

@@ -15,6 +15,7 @@ folder behind. The next run into the folder finds it (its owner's lock is free) 
 resumes it, when it was started with the same sources and settings, or removes it; ``begin``
 says which.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -57,8 +58,10 @@ class Begun:
     _owner: int | None = None
 
     def messages(self) -> list[str]:
-        said = [f"removed {name}, left by a run that did not finish (started with other sources or settings)"
-                for name in self.removed]
+        said = [
+            f"removed {name}, left by a run that did not finish (started with other sources or settings)"
+            for name in self.removed
+        ]
         if self.resumed_from:
             said.append(f"resuming run {self.resumed_from}: {len(self.done_sources)} sources already done are kept")
         return said
@@ -101,7 +104,9 @@ class RunFolder:
             if generation is None:
                 raise DatasetError(f"{self.path}: no dataset here (has `claims run` written to it?)")
             try:
-                frames = {name: generation.load(name) for name in dict.fromkeys(("claims", "articles", "runs", *tables))}
+                frames = {
+                    name: generation.load(name) for name in dict.fromkeys(("claims", "articles", "runs", *tables))
+                }
                 break
             except DatasetError:
                 if attempt or self.current() == generation:
@@ -168,8 +173,9 @@ class RunFolder:
         with self._locked():
             self._adopt_old_layout()
             previous = self.current()
-            number = 1 + max((n for n in map(layout.generation_number, os.listdir(self.path)) if n is not None),
-                             default=0)
+            number = 1 + max(
+                (n for n in map(layout.generation_number, os.listdir(self.path)) if n is not None), default=0
+            )
             name = layout.generation_name(number)
             staging = self.path / f"{layout.STAGING_PREFIX}{number:06d}.{run.run_id}"
             try:
@@ -211,7 +217,11 @@ class RunFolder:
         for entry in sorted(self.path.iterdir()):
             if entry.name.startswith(layout.STAGING_PREFIX):
                 shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name.startswith(layout.PARTS_PREFIX) and entry.is_dir() and not _is_held(entry / layout.PARTS_OWNER):
+            elif (
+                entry.name.startswith(layout.PARTS_PREFIX)
+                and entry.is_dir()
+                and not _is_held(entry / layout.PARTS_OWNER)
+            ):
                 found.append(entry)
         return found
 
@@ -253,7 +263,7 @@ class RunFolder:
         numbers = sorted(n for n in map(layout.generation_number, os.listdir(self.path)) if n is not None)
         now = layout.generation_number(current.path.name) if current is not None else None
         keep = {n for n in numbers if now is not None and n <= now}
-        keep = set(sorted(keep)[-layout.KEEP_GENERATIONS:])
+        keep = set(sorted(keep)[-layout.KEEP_GENERATIONS :])
         for number in numbers:
             if number not in keep:
                 shutil.rmtree(self.path / layout.generation_name(number), ignore_errors=True)
@@ -263,14 +273,18 @@ def _check_agree(path: Path, claims: pd.DataFrame, articles: pd.DataFrame, runs:
     known = set(articles["article_id"])
     orphans = set(claims["article_id"]) - known
     if orphans:
-        raise DatasetError(f"{path}: {int(claims['article_id'].isin(orphans).sum())} claims belong to no "
-                           "article in the articles table; the dataset is inconsistent")
+        raise DatasetError(
+            f"{path}: {int(claims['article_id'].isin(orphans).sum())} claims belong to no "
+            "article in the articles table; the dataset is inconsistent"
+        )
     counted = claims.groupby("article_id").size()
     stated = articles.set_index("article_id")["n_claims"]
     wrong = [a for a, n in stated.items() if int(counted.get(a, 0)) != int(n)]
     if wrong:
-        raise DatasetError(f"{path}: {len(wrong)} articles state a claim count their claim rows do not have; "
-                           "the dataset is inconsistent")
+        raise DatasetError(
+            f"{path}: {len(wrong)} articles state a claim count their claim rows do not have; "
+            "the dataset is inconsistent"
+        )
     runs_known = set(runs["run_id"])
     unknown = (set(claims["run_id"]) | set(articles["run_id"])) - runs_known
     if unknown and len(runs):

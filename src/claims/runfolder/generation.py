@@ -12,6 +12,7 @@ replaces those of every source processed again (same ``claim_id`` replaced, neve
 repeated), so re-running the same inputs is idempotent either way. Each row's text comes
 from the run that wrote the row, so a row kept from before keeps its text too.
 """
+
 from __future__ import annotations
 
 import os
@@ -236,8 +237,10 @@ def _write_claims(staging: Path, claims: pa.Table, order: pa.Array) -> None:
                 parquet.write_table(to_arrow(frame, "claims"))
                 to_csv(frame, csv, header=start == 0)
 
-    atomic_write(staging / TABLE_FILES["claims"], lambda parquet_tmp: atomic_write(
-        staging / CLAIMS_CSV, lambda csv_tmp: write_both(parquet_tmp, csv_tmp)))
+    atomic_write(
+        staging / TABLE_FILES["claims"],
+        lambda parquet_tmp: atomic_write(staging / CLAIMS_CSV, lambda csv_tmp: write_both(parquet_tmp, csv_tmp)),
+    )
 
 
 def _write_runs(staging: Path, previous: Generation | None, run: RunInfo, counts: dict) -> None:

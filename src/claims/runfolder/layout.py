@@ -18,6 +18,7 @@ switches every table at once by replacing one link.
       .lock                          held while a run commits
       .parts-<run_id>/               a run in progress: its chunks' rows and texts
 """
+
 from __future__ import annotations
 
 #: Table name -> file name, in the order the data dictionary lists them.
@@ -52,14 +53,13 @@ KEEP_GENERATIONS = 2
 
 #: What each file holds, for the data dictionary.
 DESCRIPTIONS: dict[str, str] = {
-    "claims": f"one row per sentence carrying at least one claim type ({CLAIMS_CSV}: same rows, "
-              "lists joined by \"; \")",
+    "claims": f'one row per sentence carrying at least one claim type ({CLAIMS_CSV}: same rows, lists joined by "; ")',
     "articles": "one row per source, whatever happened to it",
     "runs": "one row per run",
     "clusters": "one row per group of sentences making the same claim",
     "duplicate_articles": "one row per pair of articles copied from one another, whole",
     "sites": "one row per site (registrable domain) of the dataset's web articles: what it claims, and how "
-             "(`claims report DIR` prints it)",
+    "(`claims report DIR` prints it)",
 }
 
 

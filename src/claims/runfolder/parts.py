@@ -8,6 +8,7 @@ commits (``RunFolder.commit``), which turns the parts into a new generation.
 
 ``RunParts`` is only a path, so it travels to Dask workers as a task argument.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -50,8 +51,11 @@ class RunParts:
             text.write(self.texts / f"{text.article_id}.json", make_folder=False)
         for table, rows in (("articles", articles), ("claims", claims)):
             arrow = to_arrow(frame_of(list(rows), table), table)
-            atomic_write(self.path / _PART.format(index=index, table=table),
-                         lambda tmp, arrow=arrow: pq.write_table(arrow, tmp), make_folder=False)
+            atomic_write(
+                self.path / _PART.format(index=index, table=table),
+                lambda tmp, arrow=arrow: pq.write_table(arrow, tmp),
+                make_folder=False,
+            )
 
     def chunk_indexes(self) -> list[int]:
         return sorted(int(p.name.split("-")[1].split(".")[0]) for p in self.path.glob("part-*.articles.parquet"))

@@ -3,6 +3,7 @@
 ``claims run`` asks before anything heavy starts, so a wrong ``--out`` is reported at once;
 ``RunFolder.check_writable`` asks the same before a run begins.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,6 +27,8 @@ def folder_problem(path: str | os.PathLike[str]) -> str | None:
             return f"{link} points to {target.name}, which is missing"
         return None
     if (path / TABLE_FILES["claims"]).is_file() and not (path / TABLE_FILES["articles"]).is_file():
-        return (f"{path}: has {TABLE_FILES['claims']} but no {TABLE_FILES['articles']}; "
-                "move it away or choose another folder")
+        return (
+            f"{path}: has {TABLE_FILES['claims']} but no {TABLE_FILES['articles']}; "
+            "move it away or choose another folder"
+        )
     return None

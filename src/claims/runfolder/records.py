@@ -5,6 +5,7 @@ so a column added there is a field here, and code that builds a row with a missi
 unknown field fails at once instead of writing a table that breaks the contract later.
 ``ArticleText`` is the ``texts/<article_id>.json`` format, read and written only here.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,12 +37,26 @@ class ArticleText:
 
     @classmethod
     def of(cls, article_id: str, source: str, doc: Document) -> "ArticleText":
-        return cls(article_id, source, doc.text, tuple(doc.blocks), doc.title, doc.canonical_url, doc.published,
-                   tuple(doc.references))
+        return cls(
+            article_id,
+            source,
+            doc.text,
+            tuple(doc.blocks),
+            doc.title,
+            doc.canonical_url,
+            doc.published,
+            tuple(doc.references),
+        )
 
     def document(self) -> Document:
-        return Document(text=self.text, blocks=list(self.blocks), title=self.title,
-                        canonical_url=self.canonical_url, published=self.published, references=self.references)
+        return Document(
+            text=self.text,
+            blocks=list(self.blocks),
+            title=self.title,
+            canonical_url=self.canonical_url,
+            published=self.published,
+            references=self.references,
+        )
 
     def write(self, path: Path, *, make_folder: bool = True) -> None:
         record = {
@@ -52,8 +67,10 @@ class ArticleText:
             "published": self.published,
             "text": self.text,
             "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
-            "references": [{"text": r.text, "number": r.number, "anchor": r.anchor, "links": list(r.links)}
-                           for r in self.references],
+            "references": [
+                {"text": r.text, "number": r.number, "anchor": r.anchor, "links": list(r.links)}
+                for r in self.references
+            ],
         }
         write_text(path, json.dumps(record, ensure_ascii=False), make_folder=make_folder)
 
@@ -72,14 +89,23 @@ class ArticleText:
                 if 0 <= int(b["start"]) <= int(b["end"]) <= len(text)
             )
             references = tuple(
-                Reference(str(r["text"]), r.get("number") if isinstance(r.get("number"), int) else None,
-                          _optional_str(r.get("anchor")), tuple(str(link) for link in r.get("links", [])))
+                Reference(
+                    str(r["text"]),
+                    r.get("number") if isinstance(r.get("number"), int) else None,
+                    _optional_str(r.get("anchor")),
+                    tuple(str(link) for link in r.get("links", [])),
+                )
                 for r in record.get("references", [])
             )
             return cls(
-                str(record.get("article_id", path.stem)), str(record.get("source", "")), text, blocks,
-                _optional_str(record.get("title")), _optional_str(record.get("canonical_url")),
-                _optional_str(record.get("published")), references,
+                str(record.get("article_id", path.stem)),
+                str(record.get("source", "")),
+                text,
+                blocks,
+                _optional_str(record.get("title")),
+                _optional_str(record.get("canonical_url")),
+                _optional_str(record.get("published")),
+                references,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None

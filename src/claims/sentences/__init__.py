@@ -4,6 +4,7 @@
 ``Sentence`` records that never cross a block; ``split_text`` gives spans in a raw
 plain-text input, for tools that must point back into the file as it was read.
 """
+
 from claims.sentences.segmenter import split_block
 from claims.sentences.units import split_document, split_text
 

@@ -3,6 +3,7 @@
 The tagger reads Title Case words as proper nouns, so a heading's verbs would escape the
 rules and the classifier alike: headings and titles are read in sentence case.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ def sentence_case(text: str) -> str:
     words = _WORD.findall(text)
     if len(words) < 2 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
         return text
+
     def lower(match: re.Match) -> str:
         word = match.group(0)
         keep = match.start() == 0 or word.isupper() or len(word.lower()) != len(word)
         return word if keep else word.lower()
+
     return _WORD.sub(lower, text)

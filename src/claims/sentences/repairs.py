@@ -16,6 +16,7 @@ sentence strings, so offsets stay exact whatever they change:
 * no piece without a letter or digit: a closing quote left over from a quotation that
   opened in an earlier paragraph stays with its sentence instead of standing alone.
 """
+
 from __future__ import annotations
 
 import re

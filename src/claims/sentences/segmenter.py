@@ -11,6 +11,7 @@ We call the segmenter's ``processor`` rather than ``segment``: ``segment`` store
 on the shared segmenter (unsafe across threads) and re-finds every sentence in the whole
 text, which we do ourselves in one linear pass.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -65,11 +66,7 @@ def _chunks(text: str, limit: int) -> list[tuple[int, int]]:
     """Cut ``text`` into stretches of about ``limit`` characters at clear sentence ends."""
     if len(text) <= limit:
         return [(0, len(text))]
-    ends = [
-        m.end()
-        for m in _CLEAR_END.finditer(text)
-        if abbreviations.key(m.group(1)) not in abbreviations.ALL
-    ]
+    ends = [m.end() for m in _CLEAR_END.finditer(text) if abbreviations.key(m.group(1)) not in abbreviations.ALL]
     chunks = []
     start = 0
     while len(text) - start > limit:

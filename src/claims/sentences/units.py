@@ -3,6 +3,7 @@
 Sentences never cross a block: ``split_block`` runs on each block separately, which is what
 keeps a heading from gluing onto the paragraph below it and a list item onto the next.
 """
+
 from __future__ import annotations
 
 from claims.document import Document, Sentence
@@ -26,9 +27,7 @@ def split_document(doc: Document, *, chunk_chars: int = CHUNK_CHARS) -> list[Sen
         for start, end in split_block(block_text, chunk_chars=chunk_chars):
             start, end = block.start + start, block.start + end
             links = tuple(link for link in block.links if link.start < end and link.end > start)
-            sentences.append(
-                Sentence(start, end, doc.text[start:end], index, block.kind, section, links)
-            )
+            sentences.append(Sentence(start, end, doc.text[start:end], index, block.kind, section, links))
         if block.kind == "heading":
             section = " ".join(block_text.split()) or section
     return sentences

@@ -4,6 +4,7 @@
 ``harms`` says whether a SAFETY claim names a harm, ``fda`` which FDA approvals a sentence
 claims and which of them are misstated. The tagger is read, never changed.
 """
+
 from claims.sitereport.fda import approval_claims, misstated
 from claims.sitereport.harms import states_harm
 from claims.sitereport.table import CLAIM_COLUMNS, fill_sites, site_table

@@ -16,6 +16,7 @@ approved as an anesthetic, so "IV ketamine is an FDA-approved treatment for chro
 is; esketamine (Spravato) is approved for treatment-resistant depression, which the tagger
 names "depression". Treatments the file does not list are reported, not judged.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,12 +42,21 @@ LABELS_FILE = Path(__file__).with_name("fda_labels.json")
 
 def approval_claims(sentence: str, interventions: Sequence[str], conditions: Sequence[str]) -> list[str]:
     """The approvals ``sentence`` claims (empty when it claims none); see the module docstring."""
-    match = next((m for m in APPROVAL.finditer(sentence)
-                  if not NEGATION.intersection(w.lower() for w in _WORD.findall(sentence[:m.start()])[-4:])), None)
+    match = next(
+        (
+            m
+            for m in APPROVAL.finditer(sentence)
+            if not NEGATION.intersection(w.lower() for w in _WORD.findall(sentence[: m.start()])[-4:])
+        ),
+        None,
+    )
     if match is None or NOT_A_CLAIM.search(sentence):
         return []
-    treatments = [t for t in dict.fromkeys(interventions) if t not in _ROUTES] or \
-        [t for t in dict.fromkeys(interventions) if t == "IV infusion"] or ["unnamed treatment"]
+    treatments = (
+        [t for t in dict.fromkeys(interventions) if t not in _ROUTES]
+        or [t for t in dict.fromkeys(interventions) if t == "IV infusion"]
+        or ["unnamed treatment"]
+    )
     uses = [c for c in dict.fromkeys(conditions) if c]
     if "anesthetics" in interventions or ANESTHESIA.search(sentence):
         uses.append("anesthesia")

@@ -14,6 +14,7 @@ that is
 
 The tagger's triggers and red flags are read as they are; nothing here changes the tagger.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,18 @@ PLAYED_DOWN = frozenset(
     "no not n't never without zero free non none nor fewer less lower low reduced minimal negligible little".split()
 )
 #: The tagger's canonical names of treatments a clinic compares its own with.
-COMPARATORS = frozenset({"opioids", "NSAIDs", "acetaminophen", "antidepressants", "gabapentinoids",
-                         "corticosteroids", "surgery", "migraine medicines"})
+COMPARATORS = frozenset(
+    {
+        "opioids",
+        "NSAIDs",
+        "acetaminophen",
+        "antidepressants",
+        "gabapentinoids",
+        "corticosteroids",
+        "surgery",
+        "migraine medicines",
+    }
+)
 COMPARATOR_WORDS = re.compile(
     r"\b(?:opioids?|opiates?|narcotics?|morphine|oxycodone|hydrocodone|fentanyl|codeine|tramadol|methadone|"
     r"nsaids?|ibuprofen|naproxen|aspirin|acetaminophen|tylenol|paracetamol|antidepressants?|ssris?|snris?|"
@@ -45,14 +56,20 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]")
 _RELATIVE = re.compile(r"\s*(?:which|that|who)\b", re.IGNORECASE)
 
 
-def states_harm(claim_types: Sequence[str], triggers: Sequence[str], red_flags: Sequence[str], sentence: str,
-                interventions: Sequence[str]) -> bool:
+def states_harm(
+    claim_types: Sequence[str],
+    triggers: Sequence[str],
+    red_flags: Sequence[str],
+    sentence: str,
+    interventions: Sequence[str],
+) -> bool:
     """See the module docstring."""
     if "SAFETY" not in claim_types:
         return False
     lowered = sentence.lower()
-    flagged = [(m.start(), m.end()) for flag in red_flags if flag
-               for m in re.finditer(re.escape(flag.lower()), lowered)]
+    flagged = [
+        (m.start(), m.end()) for flag in red_flags if flag for m in re.finditer(re.escape(flag.lower()), lowered)
+    ]
     comparator = bool(COMPARATORS.intersection(interventions))
     for trigger in triggers:
         offset = lowered.find(trigger.lower())
@@ -75,8 +92,8 @@ def _clause_of(sentence: str, position: int) -> str:
     bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence) + 1]
     for index in range(len(bounds) - 1):
         if bounds[index] <= position < bounds[index + 1]:
-            clause = sentence[bounds[index]:bounds[index + 1]]
+            clause = sentence[bounds[index] : bounds[index + 1]]
             if index and _RELATIVE.match(clause):
-                return sentence[bounds[index - 1]:bounds[index + 1]]
+                return sentence[bounds[index - 1] : bounds[index + 1]]
             return clause
     return sentence

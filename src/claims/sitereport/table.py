@@ -1,6 +1,7 @@
 """The per-site table (sites.parquet): one row per registrable domain of the dataset's web
 articles, from its articles rows and claim rows. Each column's exact definition is its doc
 in ``dataset/schema.py``; ``harms`` and ``fda`` hold the two that need reading sentences."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -14,8 +15,18 @@ from claims.sitereport.fda import misstated
 from claims.sitereport.harms import states_harm
 
 #: Claim columns the table reads.
-CLAIM_COLUMNS = ("article_id", "claim_types", "triggers", "red_flags", "reasons", "sentence", "interventions",
-                 "needs_citation", "priority", "cited")
+CLAIM_COLUMNS = (
+    "article_id",
+    "claim_types",
+    "triggers",
+    "red_flags",
+    "reasons",
+    "sentence",
+    "interventions",
+    "needs_citation",
+    "priority",
+    "cited",
+)
 NON_ADDICTIVE = frozenset({"non-addictive", "no risk of addiction"})
 NO_SIDE_EFFECTS = "no side effects"
 #: Words by which a no-side-effects red flag says none, rather than few.
@@ -28,8 +39,10 @@ def fill_sites(articles: pd.DataFrame) -> pd.DataFrame:
     missing = articles["site"].isna()
     if not missing.any():
         return articles
-    derived = [site_of_url(url) or site_of_url(source)
-               for url, source in zip(articles.loc[missing, "url"], articles.loc[missing, "source"])]
+    derived = [
+        site_of_url(url) or site_of_url(source)
+        for url, source in zip(articles.loc[missing, "url"], articles.loc[missing, "source"])
+    ]
     articles = articles.copy()
     articles.loc[missing, "site"] = pd.array(derived, dtype="string")
     return articles
@@ -54,8 +67,12 @@ def _row(site: str, articles: pd.DataFrame, claims: pd.DataFrame) -> dict:
     flags: Counter[str] = Counter()
     for reasons in claims["reasons"]:
         flags.update({r.removeprefix(_RED_FLAG) for r in reasons if r.startswith(_RED_FLAG)})
-    harms = sum(states_harm(*row) for row in zip(claims["claim_types"], claims["triggers"], claims["red_flags"],
-                                                 claims["sentence"], claims["interventions"]))
+    harms = sum(
+        states_harm(*row)
+        for row in zip(
+            claims["claim_types"], claims["triggers"], claims["red_flags"], claims["sentence"], claims["interventions"]
+        )
+    )
     approvals = sorted({claim for listed in articles["fda_approval_claims"] for claim in listed})
     n_ok = int((articles["status"] == "ok").sum())
     return {

@@ -7,6 +7,7 @@ types, in ``model`` and ``hybrid`` mode) into a sentence's tags. The names below
 first use: ``import claims.tagger.ruleset`` (the command line's usage checks) must not
 load spaCy.
 """
+
 from __future__ import annotations
 
 __all__ = ["EXCLUDED_COMPONENTS", "MODES", "Tag", "Tagger", "model_label"]

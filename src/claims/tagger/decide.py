@@ -4,6 +4,7 @@ The guide's reasoning lives here, once: which matches make a claim, whether a he
 the claim (ConText-style scope that stops at clause terminators such as "but" or "however"),
 what counts as a citation, and how ``needs_citation``, ``priority`` and ``reasons`` follow.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -164,7 +165,8 @@ def decide(
     names = by_label.get("INTERVENTION", ())
     # "It reduces swelling" is about the treatment when an earlier sentence named one
     sentence_topic = bool(names or by_label.get("TREATMENT_REF")) or (
-        prior_topic and len(doc) > 0 and doc[0].lower_ in _REFERRING_OPENERS)
+        prior_topic and len(doc) > 0 and doc[0].lower_ in _REFERRING_OPENERS
+    )
     candidates = [
         span
         for label in CLAIM_LABELS
@@ -181,18 +183,23 @@ def decide(
     if block_kind == "list_item" and not asserts:
         tag.unasserted = [(s.label_, said(s), s.id_) for s in candidates]
     found = {s.label_ for s in triggers} if rules_decide or (model_types is not None and red) else set()
-    model_found = set(model_types or ()) if not (
-        _is_question(text) or (not asserts and _is_label(text)) or _voids_sentence(non_claims, clauses)
-    ) else set()
+    model_found = (
+        set(model_types or ())
+        if not (_is_question(text) or (not asserts and _is_label(text)) or _voids_sentence(non_claims, clauses))
+        else set()
+    )
     if model_types is not None:
         model_only = model_found - found
         triggers = [t for t in triggers if t.label_ in found | model_found] + [
-            span for label in sorted(model_only) for span in by_label.get(label, ())
+            span
+            for label in sorted(model_only)
+            for span in by_label.get(label, ())
             if not any(n.start <= span.start and span.end <= n.end for n in names)
         ]
     tag.decided_by = {
         lab: tuple(side for side, types in (("rules", found), ("model", model_found)) if lab in types)
-        for lab in CLAIM_LABELS if lab in found | model_found
+        for lab in CLAIM_LABELS
+        if lab in found | model_found
     }
     tag.claim_types = list(tag.decided_by)
     tag.triggers = list(dict.fromkeys(said(s) for s in triggers))
@@ -327,7 +334,7 @@ def _covers(hedge: Span, trigger: Span, direction: str, clauses: _Clauses) -> bo
 def _longest_per_label(spans) -> list[Span]:
     """Drop a match that lies inside a longer match of the same label."""
     kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.end - s.start), reverse=True):
+    for span in sorted(spans, key=lambda s: s.end - s.start, reverse=True):
         if not any(k.label_ == span.label_ and k.start <= span.start and span.end <= k.end for k in kept):
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end))

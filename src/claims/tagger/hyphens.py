@@ -5,6 +5,7 @@ spaCy's English tokenizer splits "non-addictive" into "non", "-", "addictive". R
 merge every letter-hyphen-letter run written without spaces back into one token whose
 lemma is its lower-case text. Dashes between spaced words are left alone.
 """
+
 from __future__ import annotations
 
 from spacy.attrs import ORTH

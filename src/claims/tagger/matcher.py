@@ -5,6 +5,7 @@ sentence (claim types, hedge scope, needs_citation) is decided in ``decide.py``,
 reasoning can change independently. Matches land in ``doc.spans["claims"]`` with the rule
 label as span label and the rule id as ``span.id_``.
 """
+
 from __future__ import annotations
 
 import json
@@ -198,8 +199,11 @@ class RuleMatcher:
 
     def from_disk(self, path, exclude=()) -> "RuleMatcher":
         folder = Path(path)
-        rules = [_parse(json.loads(line), f"{folder / RULES_FILE}:{n}", {})
-                 for n, line in enumerate((folder / RULES_FILE).read_text(encoding="utf-8").splitlines(), 1) if line]
+        rules = [
+            _parse(json.loads(line), f"{folder / RULES_FILE}:{n}", {})
+            for n, line in enumerate((folder / RULES_FILE).read_text(encoding="utf-8").splitlines(), 1)
+            if line
+        ]
         self.set_rules(RuleSet(tuple(rules), (folder / VERSION_FILE).read_text(encoding="utf-8").strip()))
         return self
 

@@ -29,6 +29,7 @@ name replaces ours, a new file is added, and a rule ``{"id": X, "disabled": true
 file removes rule X. Loading is cached per process on the files' contents, so the command
 line's check, the flow and the tagger share one parsed rule set.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -43,14 +44,35 @@ from claims.settings import PACKAGE_DIR
 DEFAULT_RULES_DIR = PACKAGE_DIR / "tagger" / "rules" / "en"
 
 LABELS = (
-    "EFFICACY", "SAFETY", "MECHANISM", "INTERVENTION", "CONDITION", "TREATMENT_REF",
-    "HEDGE", "TERMINATOR", "CITATION", "VAGUE_AUTHORITY", "RED_FLAG", "NON_CLAIM",
+    "EFFICACY",
+    "SAFETY",
+    "MECHANISM",
+    "INTERVENTION",
+    "CONDITION",
+    "TREATMENT_REF",
+    "HEDGE",
+    "TERMINATOR",
+    "CITATION",
+    "VAGUE_AUTHORITY",
+    "RED_FLAG",
+    "NON_CLAIM",
 )
 _MATCH_KEYS = ("pattern", "regex", "link_domain")
-RULE_KEYS = frozenset({
-    "id", "label", *_MATCH_KEYS, "canonical", "needs_context", "direction", "unless_after", "unless_before",
-    "note", "examples", "disabled",
-})
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "label",
+        *_MATCH_KEYS,
+        "canonical",
+        "needs_context",
+        "direction",
+        "unless_after",
+        "unless_before",
+        "note",
+        "examples",
+        "disabled",
+    }
+)
 LEXICON_KEYS = frozenset({"lexicon", "words", "note"})
 
 
@@ -188,7 +210,7 @@ def _parse(entry: dict, where: str, lexicons: dict[str, tuple[str, ...]]) -> Rul
         raise RuleError(f"{where}: rule {rid}: give exactly one of {', '.join(_MATCH_KEYS)}")
     needs_context = entry.get("needs_context", False)
     if needs_context not in (True, False, "sentence"):
-        raise RuleError(f"{where}: rule {rid}: needs_context must be true, false or \"sentence\"")
+        raise RuleError(f'{where}: rule {rid}: needs_context must be true, false or "sentence"')
     direction = entry.get("direction", "both")
     if direction not in ("forward", "backward", "both"):
         raise RuleError(f"{where}: rule {rid}: direction must be forward, backward or both")

@@ -5,6 +5,7 @@ The model loads once per ``Tagger`` (and so once per worker process); sentences 
 ``nlp.pipe`` in batches. Only the components the rules read (tokens, POS, lemmas) run: the
 parser and NER are excluded, which roughly doubles throughput.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,9 +97,15 @@ class Tagger:
             yield from ([] for _ in group)
             return
         with self._lock:
-            types = (self.classifier.types([model_input(s) for sentences, _ in group for s in sentences],
-                                           self.settings.batch_size, hybrid=self.settings.tagger == "hybrid")
-                     if self.classifier is not None else None)
+            types = (
+                self.classifier.types(
+                    [model_input(s) for sentences, _ in group for s in sentences],
+                    self.settings.batch_size,
+                    hybrid=self.settings.tagger == "hybrid",
+                )
+                if self.classifier is not None
+                else None
+            )
             # each sentence is decided as its Doc comes out of the pipe, and the Doc dropped:
             # holding every Doc of a long page until the page was decided made memory grow
             # with the page several times faster (benchmarks/large_pages.py)
@@ -106,13 +113,19 @@ class Tagger:
             tagged, start = [], 0
             for sentences, url in group:
                 end = start + len(sentences)
-                tagged.append(self._decide_article(sentences, islice(docs, len(sentences)), url,
-                                                   types[start:end] if types else None))
+                tagged.append(
+                    self._decide_article(
+                        sentences, islice(docs, len(sentences)), url, types[start:end] if types else None
+                    )
+                )
                 start = end
         yield from tagged
 
     def _decide_article(
-        self, sentences: Sequence[Sentence], docs: Iterable, article_url: str | None,
+        self,
+        sentences: Sequence[Sentence],
+        docs: Iterable,
+        article_url: str | None,
         model_types: list[frozenset[str]] | None = None,
     ) -> list[Tag]:
         """Decide each sentence in reading order (a treatment named earlier makes it the topic), then
