@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CLAIMS = [sys.executable, "-m", "claims.cli"]
-PAGE = sorted((REPO / "data" / "raw" / "examples").iterdir())[0]
+PAGE = sorted((REPO / "src" / "claims" / "examples").iterdir())[0]
 USAGE_GOAL, RUN_GOAL = 2.0, 6.0
 
 
