@@ -98,19 +98,27 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
     import spacy
 
     from claims.extract import extract
+    from claims.model.inputs import model_input
     from claims.sentences import split_document
     from claims.settings import Settings
     from claims.tagger import EXCLUDED_COMPONENTS, Tagger
 
-    settings = Settings()
+    settings = Settings.from_env()  # CLAIMS_TAGGER=rules measures the rules alone
     articles = [split_document(extract(p.read_text(encoding="utf-8"), "text/html", None)) for p in paths]
     texts = [s.text for sentences in articles for s in sentences]
     words = sum(len(t.split()) for t in texts)
     tagger = Tagger(settings)
     bare = spacy.load(settings.model, exclude=list(EXCLUDED_COMPONENTS))
+    # In the modes with the trained classifier, bare spaCy runs its pipeline too: like for like.
+    inputs = [model_input(s) for sentences in articles for s in sentences] if tagger.classifier else []
+
+    def bare_pipe() -> None:
+        list(bare.pipe(texts, batch_size=settings.batch_size))
+        if tagger.classifier is not None:
+            list(tagger.classifier.nlp.pipe(inputs, batch_size=settings.batch_size))
 
     runs = {
-        "bare": lambda: list(bare.pipe(texts, batch_size=settings.batch_size)),
+        "bare": bare_pipe,
         "pipeline": lambda: list(tagger.nlp.pipe(texts, batch_size=settings.batch_size)),
         "tagger": lambda: list(tagger.tag_articles((sentences, None) for sentences in articles)),
     }
@@ -128,7 +136,9 @@ def tagger_figures(paths: list[Path], repeat: int) -> dict:
         "articles": len(articles),
         "sentences": len(texts),
         "words": words,
-        "bare_components": bare.pipe_names,
+        "bare_components": bare.pipe_names
+        + (["classifier: " + "+".join(tagger.classifier.nlp.pipe_names)] if tagger.classifier else []),
+        "mode": settings.tagger,
         "tagger_components": tagger.nlp.pipe_names,
         "bare_wps": words / bare_s,
         "pipeline_wps": words / pipeline_s,
@@ -161,8 +171,9 @@ def run_child(size: int, runner: str, corpus: Path, workers: int, chunk_size: in
     with open(log, "w") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=HERE.parent)
         usage = watch(process)
-    if process.returncode != 0:
-        raise SystemExit(f"{runner} run over {size} articles failed; see {log}")
+    if process.returncode != 0:  # the scratch folder goes with the benchmark: show the log's end now
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        raise SystemExit("\n".join([f"{runner} run over {size} articles failed (exit {process.returncode}):", *tail]))
     return {**json.loads(result.read_text()), **usage}
 
 
@@ -204,7 +215,8 @@ def _role(proc: psutil.Process, root: psutil.Process) -> str:
 
 def child(args: argparse.Namespace) -> int:
     """One flow run; writes wall time, tag time, counts and this process's peak RSS."""
-    from flows.claims_flow import claims_run, release_started_cluster, task_runner
+    from claims.flow import claims_run
+    from claims.runners import release_started_cluster, task_runner
 
     runner = task_runner(args.child, dask_workers=args.workers if args.child == "dask" else None, start_now=True)
     start = time.perf_counter()
@@ -258,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\n1. tagger, {t['articles']} articles, {t['sentences']} sentences, {t['words']} words "
             f"(best of {args.repeat})"
         )
-        print(f"   bare nlp.pipe {t['bare_components']}: {t['bare_wps']:,.0f} words/s")
+        print(f"   tagger mode {t['mode']}; bare nlp.pipe {t['bare_components']}: {t['bare_wps']:,.0f} words/s")
         added = sorted(set(t["tagger_components"]) - set(t["bare_components"]))
         print(f"   tagger's pipeline alone (+ {', '.join(added)}): {t['pipeline_wps']:,.0f} words/s")
         print(f"   Tagger.tag_articles (pipeline + decisions): {t['tagger_wps']:,.0f} words/s")
