@@ -44,7 +44,7 @@ from prefect.states import Cancelled
 
 from claims.discover import GIVEN, Options, SiteDiscovery, discover_sites, home_url
 from claims.fetch import Fetcher, FetchResult
-from claims.lifecycle.signals import RunCancelled
+from claims.lifecycle.signals import RunCancelled, noting_stops
 from claims.pipeline import analyse_many, article_row, get_tagger, now_iso, read_pages
 from claims.report import site_rows, summary_markdown, top_claims
 from claims.runfolder import RunFolder, RunInfo, RunParts
@@ -183,20 +183,25 @@ def claims_run(
     todo = [s for s in resolved if s.given not in begun.done_sources]
     logger.info("run %s: %d sources (%d to read) -> %s", run_id, len(resolved), len(todo), out_dir)
     try:
-        tag_start = time.perf_counter()
-        receipts = _tag_all(todo, settings, run_id, begun.parts, chunk_size, refresh, vias, started)
-        tag_seconds = time.perf_counter() - tag_start
-        model = receipts[0].model if receipts else model_label(settings)
-        run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version, tuple(sites))
-        counts = write_dataset(folder, begun, run)
-    except CANCELLATIONS:
+        with noting_stops() as stops:
+            tag_start = time.perf_counter()
+            receipts = _tag_all(todo, settings, run_id, begun.parts, chunk_size, refresh, vias, started)
+            tag_seconds = time.perf_counter() - tag_start
+            model = receipts[0].model if receipts else model_label(settings)
+            run = RunInfo(run_id, started, now_iso(), list(sources), append, model, rules_version, tuple(sites))
+            counts = write_dataset(folder, begun, run)
+    except BaseException as stop:
+        signum = stops.first
+        if not isinstance(stop, CANCELLATIONS) and signum is None:
+            begun.release()  # the parts stay for a run with the same sources to resume
+            logger.error("run %s did not finish; its tagged chunks are kept in %s", run_id, begun.parts.path)
+            raise
         folder.abandon(begun)
         logger.warning("run %s cancelled: its parts are removed; %s keeps its last committed run", run_id, out_dir)
-        raise
-    except BaseException:
-        begun.release()  # the parts stay for a run with the same sources to resume
-        logger.error("run %s did not finish; its tagged chunks are kept in %s", run_id, begun.parts.path)
-        raise
+        if isinstance(stop, CANCELLATIONS):
+            raise
+        # a library wrapped the signal's exception in its own: the run was still told to stop
+        raise RunCancelled(signum) from stop
     logger.info(
         "run %s done: %d ok, %d error, %d skipped; %d claims, %d need a citation; tagging took %.1f s",
         run_id,

@@ -55,3 +55,32 @@ def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(p
     assert _flow_run_state(seen["flow_run"]) == "CANCELLED"
     assert not list(out.glob(".parts-*")) and not list(out.glob(".gen-*"))
     assert load(out).equals(before)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_a_library_wraps_in_its_own_error_still_cancels(prefect_server, tmp_path, monkeypatch, signum):
+    """pydantic turns an exception raised inside a serializer (Prefect's, as it sends a task
+    to Dask) into its own error; a signal that lands there still cancels the run: parts
+    removed, last commit kept, RunCancelled with the signal's exit code."""
+    import claims.flow as claims_flow
+
+    pages = _pages(tmp_path, 3)
+    out = tmp_path / "out"
+    claims_run(sources=pages[:1], out_dir=str(out))
+    before = load(out)
+    real_write = claims_flow.write_dataset
+
+    def signalled_inside_a_library(*args, **kwargs):
+        try:
+            signal.raise_signal(signum)  # handled here, in the main thread
+        except BaseException as exc:  # what pydantic does with an error in a serializer
+            raise ValueError(f"Error calling function `_ser_model`: {type(exc).__name__}") from None
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(claims_flow, "write_dataset", signalled_inside_a_library)
+    with cancel_on_signals(), pytest.raises(RunCancelled) as stopped:
+        claims_run(sources=pages, out_dir=str(out), chunk_size=1)
+
+    assert stopped.value.exit_code == 128 + signum
+    assert not list(out.glob(".parts-*")) and not list(out.glob(".gen-*"))
+    assert load(out).equals(before)

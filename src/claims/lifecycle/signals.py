@@ -44,6 +44,53 @@ def exit_code_of(signum: int) -> int:
     return 128 + signum
 
 
+class Stops:
+    """The stop signals received while a ``noting_stops`` block ran, first first."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+
+    @property
+    def first(self) -> int | None:
+        return self.received[0] if self.received else None
+
+
+@contextmanager
+def noting_stops() -> Iterator[Stops]:
+    """While the block runs (in the main thread), SIGINT and SIGTERM are noted in the
+    ``Stops`` it yields before the handlers already installed (ours, Prefect's, Python's
+    default) act on them as before.
+
+    The exception a signal handler raises surfaces wherever the main thread is, and a
+    library there may swallow or wrap it: pydantic turns one raised inside a serializer into
+    its own error (Prefect serialises its settings for every task it sends to Dask). What a
+    run does next must not depend on which exception came out, so it asks the record."""
+    stops = Stops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
+        return
+
+    def noting(previous):
+        def handler(signum, frame):
+            stops.received.append(signum)
+            if callable(previous):
+                previous(signum, frame)
+            elif previous == signal.SIG_DFL:  # the default: end the process by the signal
+                signal.signal(signum, signal.SIG_DFL)
+                signal.raise_signal(signum)
+
+        return handler
+
+    previous = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    for signum, old in previous.items():
+        signal.signal(signum, noting(old))
+    try:
+        yield stops
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 @contextmanager
 def cancel_on_signals() -> Iterator[None]:
     """While the block runs (in the main thread), the first SIGINT or SIGTERM raises
