@@ -190,6 +190,25 @@ def prefect_api(api_url: str, path: str, body: dict | None = None, attempts: int
             time.sleep(0.25 * 2**attempt)
 
 
+def latest_artifact(key: str):
+    """The newest Prefect artifact with ``key``, read through the current API."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    # every filter spelled out: this Prefect/FastAPI pair rejects the nulls Artifact.get sends
+    with get_client(sync_client=True) as client:
+        [artifact] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            flow_run_filter=FlowRunFilter(),
+            task_run_filter=TaskRunFilter(),
+            limit=1,
+            offset=0,
+            sort=ArtifactSort.UPDATED_DESC,
+        )
+    return artifact
+
+
 def flow_run_state(api_url: str, output: str) -> str | None:
     """The state of the flow run a run's output names (None if it never made one)."""
     found = re.search(r"/runs/flow-run/([0-9a-f-]{36})", output)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from runprocs import latest_artifact
 from werkzeug import Response
 
 from claims import load
@@ -82,24 +83,6 @@ def test_every_fault_gets_its_status_and_the_rest_is_written(
     assert "4 ok, 2 error, 1 skipped" in capsys.readouterr().out
 
 
-def _latest_artifact(key: str):
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
-    from prefect.client.schemas.sorting import ArtifactSort
-
-    # every filter spelled out: this Prefect/FastAPI pair rejects the nulls Artifact.get sends
-    with get_client(sync_client=True) as client:
-        [artifact] = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-            flow_run_filter=FlowRunFilter(),
-            task_run_filter=TaskRunFilter(),
-            limit=1,
-            offset=0,
-            sort=ArtifactSort.UPDATED_DESC,
-        )
-    return artifact
-
-
 def test_each_run_publishes_its_summary_and_priority_table(prefect_server, fast_fetching, site, tmp_path):
     site.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     site.expect_request("/a.html").respond_with_data(
@@ -107,8 +90,8 @@ def test_each_run_publishes_its_summary_and_priority_table(prefect_server, fast_
     )
     site.expect_request("/gone.html").respond_with_data("no", status=404)
     assert main(["run", site.url_for("/a.html"), site.url_for("/gone.html"), "--out", str(tmp_path / "o")]) == 0
-    summary = _latest_artifact("claims-run-summary")
+    summary = latest_artifact("claims-run-summary")
     # red flags by canonical name: "completely safe" counts as "safe"
     assert "- safe: 1" in summary.data and "- cure: 1" in summary.data and "HTTP 404" in summary.data
-    table = _latest_artifact("claims-top-priority")
+    table = latest_artifact("claims-top-priority")
     assert "cure arthritis" in table.data and "high" in table.data

@@ -5,6 +5,7 @@ sites.parquet, publishes the per-site table, and `claims report` prints it."""
 from __future__ import annotations
 
 import pytest
+from runprocs import latest_artifact
 
 from claims import load
 from claims.cli import main
@@ -12,23 +13,6 @@ from claims.report import format_sites, load_sites
 from claims.runfolder import RunFolder
 
 pytestmark = pytest.mark.slow
-
-
-def _latest_table_artifact(key: str):
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
-    from prefect.client.schemas.sorting import ArtifactSort
-
-    with get_client(sync_client=True) as client:
-        [artifact] = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-            flow_run_filter=FlowRunFilter(),
-            task_run_filter=TaskRunFilter(),
-            limit=1,
-            offset=0,
-            sort=ArtifactSort.UPDATED_DESC,
-        )
-    return artifact
 
 
 def test_run_site_finds_every_article_politely_and_reports_per_site(
@@ -66,7 +50,7 @@ def test_run_site_finds_every_article_politely_and_reports_per_site(
     assert sites.loc["clinic-b.test", "fda_approval_claims"] == ["esketamine for depression"]
     assert load(out, "runs")["sites"].tolist() == [[main_site, b_site]]
 
-    artifact = _latest_table_artifact("claims-sites")
+    artifact = latest_artifact("claims-sites")
     assert "clinic-b.test" in artifact.data and "ketamine for chronic pain (not an approved use)" in artifact.data
 
     # what `claims report` prints (no capsys in a test that runs the flow: Prefect's console

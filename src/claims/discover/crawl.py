@@ -25,7 +25,9 @@ import heapq
 import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from claims.discover.feeds import NotAFeed, feed_links, read_feed
@@ -35,6 +37,8 @@ from claims.discover.urls import Shape, canonical, page_key, shape
 from claims.domains import site_of_url
 from claims.fetch import Fetcher, FetchResult
 from claims.settings import Settings
+
+T = TypeVar("T")
 
 #: A host name (letters of any script, digits, "-", ".") or an IP address literal.
 _HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+", re.IGNORECASE)
@@ -229,14 +233,8 @@ class _Crawl:
             if site_of_url(url) != self.found.site:
                 self.found.notes.append(f"sitemap {url} is on another site: not read")
                 continue
-            download = self.fetcher.download(url, MAX_BYTES)
-            if not download.result.ok:
-                self.found.notes.append(f"sitemap {url}: {download.result.error}")
-                continue
-            try:
-                sitemap = read_sitemap(download.body or b"", download.result.url or url)
-            except NotASitemap as exc:
-                self.found.notes.append(f"sitemap {url}: {exc}")
+            sitemap = self._read_document("sitemap", url, read_sitemap, NotASitemap)
+            if sitemap is None:
                 continue
             self.found.sitemaps_read += 1
             if sitemap.kind == "index":
@@ -245,17 +243,26 @@ class _Crawl:
             for entry in sitemap.entries:
                 self._offer(entry.url, SITEMAP, 1, entry.lastmod)
 
+    def _read_document(
+        self, kind: str, url: str, read: Callable[[bytes, str], T], unreadable: type[Exception]
+    ) -> T | None:
+        """``read`` applied to the document at ``url`` (a sitemap, a feed), or None after
+        noting why it could not be had: a failed download, or ``unreadable`` raised."""
+        download = self.fetcher.download(url, MAX_BYTES)
+        if not download.result.ok:
+            self.found.notes.append(f"{kind} {url}: {download.result.error}")
+            return None
+        try:
+            return read(download.body or b"", download.result.url or url)
+        except unreadable as exc:
+            self.found.notes.append(f"{kind} {url}: {exc}")
+            return None
+
     def _read_feeds(self, html: str, home: str) -> None:
         feeds = [url for url in feed_links(html, home) if site_of_url(url) == self.found.site]
         for url in feeds[: self.options.max_feeds]:
-            download = self.fetcher.download(url, MAX_BYTES)
-            if not download.result.ok:
-                self.found.notes.append(f"feed {url}: {download.result.error}")
-                continue
-            try:
-                entries = read_feed(download.body or b"", download.result.url or url)
-            except NotAFeed as exc:
-                self.found.notes.append(f"feed {url}: {exc}")
+            entries = self._read_document("feed", url, read_feed, NotAFeed)
+            if entries is None:
                 continue
             self.found.feeds_read += 1
             for entry in entries:

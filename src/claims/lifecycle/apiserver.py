@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from claims.lifecycle.deathsig import python_module_command
+
 HOST = "127.0.0.1"
 #: Seconds between two health checks while a server starts.
 POLL_INTERVAL = 0.2
@@ -240,13 +242,7 @@ class TemporaryServer:
         env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         env.pop("PREFECT_API_URL", None)
         fd = self._listener.fileno()
-        command = [
-            sys.executable,
-            "-m",
-            "claims.lifecycle.deathsig",
-            str(os.getpid()),
-            sys.executable,
-            "-m",
+        command = python_module_command(
             "uvicorn",
             "--factory",
             "prefect.server.api.server:create_app",
@@ -256,7 +252,7 @@ class TemporaryServer:
             "error",
             "--lifespan",
             "on",
-        ]
+        )
         self.process = subprocess.Popen(
             command,
             env=env,

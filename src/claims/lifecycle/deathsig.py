@@ -27,6 +27,12 @@ def die_with_parent(signum: int = signal.SIGTERM) -> bool:
     return libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0
 
 
+def python_module_command(module: str, *args: str) -> list[str]:
+    """The command line that runs ``python -m module args`` in a process that dies with
+    this one (the temporary Prefect server, the review app's Streamlit server)."""
+    return [sys.executable, "-m", "claims.lifecycle.deathsig", str(os.getpid()), sys.executable, "-m", module, *args]
+
+
 def main(argv: list[str]) -> None:
     if len(argv) < 2 or not argv[0].isdigit():
         sys.exit("usage: python -m claims.lifecycle.deathsig PARENT_PID COMMAND [ARG...]")

@@ -17,7 +17,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claims.dataset import DatasetError
+from claims.lifecycle.deathsig import python_module_command
 from claims.runfolder import RunFolder
 
 APP_PATH = Path(__file__).with_name("app.py")
@@ -95,13 +95,7 @@ def launch(
     if committed is None or not committed.has("claims"):
         raise LaunchError(f"{run_dir} holds no dataset: run `claims run` first or pass the run's output folder")
     port = port or _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "claims.lifecycle.deathsig",
-        str(os.getpid()),
-        sys.executable,
-        "-m",
+    command = python_module_command(
         "streamlit",
         "run",
         str(APP_PATH),
@@ -112,7 +106,7 @@ def launch(
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
         "--client.toolbarMode=viewer",
-    ]
+    )
     process = subprocess.Popen(command, env={**os.environ, "CLAIMS_OUT_DIR": str(run_dir)})
     server = ReviewServer(process, f"http://{HOST}:{port}/")
     try:
