@@ -10,6 +10,7 @@ claims (``review``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -312,6 +313,22 @@ def _run(args) -> int:
             return stop.exit_code
 
 
+def _heartbeats_as_configured():
+    """Prefect's flow-run heartbeats, only where the user configured them.
+
+    A heartbeat lets a Prefect automation mark a run whose process died as crashed; Prefect
+    sends one every 180 s by default, from a thread that takes up to a second to stop when
+    the run ends, a sixth of a one-page run. ``claims run`` needs no heartbeat to recover
+    from a killed run (its run folder does), so it sends none unless
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set, in the environment or a Prefect profile.
+    Deployments run by a worker keep Prefect's default: they do not pass through here."""
+    from prefect.settings import get_current_settings, temporary_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        return contextlib.nullcontext()
+    return temporary_settings(updates={"flows.heartbeat_frequency": None})
+
+
 def _run_flow(args, sources: list[str], sites: list[str], out_dir: str, settings) -> int:
     """The flow on a Prefect API found or started for it; a temporary server starts while the
     flow's modules import."""
@@ -340,20 +357,21 @@ def _run_flow(args, sources: list[str], sites: list[str], out_dir: str, settings
             from claims.flow import claims_run
 
             try:
-                counts = claims_run.with_options(task_runner=started["runner"])(
-                    sources=sources,
-                    out_dir=out_dir,
-                    append=args.append,
-                    refresh=args.refresh,
-                    rules_dir=args.rules,
-                    chunk_size=args.chunk_size,
-                    sites=sites,
-                    max_pages=args.max_pages,
-                    max_depth=args.max_depth,
-                    include=args.include,
-                    exclude=args.exclude,
-                    tagger=args.tagger,
-                )
+                with _heartbeats_as_configured():
+                    counts = claims_run.with_options(task_runner=started["runner"])(
+                        sources=sources,
+                        out_dir=out_dir,
+                        append=args.append,
+                        refresh=args.refresh,
+                        rules_dir=args.rules,
+                        chunk_size=args.chunk_size,
+                        sites=sites,
+                        max_pages=args.max_pages,
+                        max_depth=args.max_depth,
+                        include=args.include,
+                        exclude=args.exclude,
+                        tagger=args.tagger,
+                    )
             except DatasetError as exc:
                 print(f"claims run: {exc}", file=sys.stderr)
                 return EXIT_ALL_FAILED

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from claims.citations import resolve
-from claims.dataset import article_id, claim_id
+from claims.dataset import article_id, claim_id, frame_of
 from claims.discover import GIVEN
 from claims.document import Reference, Sentence
 from claims.domains import site_of_url
@@ -68,13 +68,15 @@ get_tagger.cache_info = _load_tagger.cache_info  # type: ignore[attr-defined]
 def warm_up(settings: Settings) -> None:
     """Start loading, in a background thread, what a run on this process needs later: the
     tagger for ``settings`` (the first ``get_tagger(settings)`` then waits for that load
-    instead of starting its own) and the clustering code of the final step. A run calls
-    this before its flow starts, whose set-up mostly waits on Prefect's API. A load that
-    fails is left for the step that needs it to report."""
+    instead of starting its own), the dataset checks (pandera loads its checking code on
+    first use, half a second when hypothesis is installed) and the clustering code of the
+    final step. A run calls this before its flow starts, whose set-up mostly waits on
+    Prefect's API. A load that fails is left for the step that needs it to report."""
 
     def load() -> None:
         try:
             get_tagger(settings)
+            frame_of([], "articles")
             import claims.clusters  # noqa: F401
         except Exception:
             pass

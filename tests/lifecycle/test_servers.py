@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 
 import psutil
 import pytest
-from runprocs import CLAIMS, Run, base_env, free_port, port_is_free, survivors
+from runprocs import CLAIMS, Run, base_env, free_port, port_is_free, prefect_api, survivors
 
 pytestmark = pytest.mark.slow
 
@@ -21,6 +22,38 @@ def test_runs_use_the_claims_server(claims_server, baseline, run_env, articles, 
     run = Run.start(["run", articles[0], "--out", str(tmp_path / "out")], run_env)
     assert run.finish() == 0, run.output
     assert f"Prefect API at {claims_server} (claims server)" in run.output
+
+
+def _heartbeats(api_url: str, output: str, wait: float) -> int:
+    """How many heartbeat events the server holds for the flow run ``output`` names,
+    polled for up to ``wait`` seconds (events reach the server in the background)."""
+    flow_run = re.search(r"/runs/flow-run/([0-9a-f-]{36})", output).group(1)
+    body = {
+        "filter": {
+            "event": {"name": ["prefect.flow-run.heartbeat"]},
+            "resource": {"id": [f"prefect.flow-run.{flow_run}"]},
+        },
+        "limit": 10,
+    }
+    deadline = time.monotonic() + wait
+    while True:
+        found = prefect_api(api_url, "/events/filter", body)["total"]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def test_runs_send_prefect_heartbeats_only_when_configured(claims_server, baseline, run_env, articles, tmp_path):
+    # configured: Prefect's first heartbeat goes out as the flow starts
+    beating = Run.start(
+        ["run", articles[1], "--out", str(tmp_path / "a")], {**run_env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}
+    )
+    assert beating.finish() == 0, beating.output
+    assert _heartbeats(claims_server, beating.output, wait=20) >= 1
+    # not configured: none, where Prefect's default would send one at once
+    quiet = Run.start(["run", articles[2], "--out", str(tmp_path / "b")], run_env)
+    assert quiet.finish() == 0, quiet.output
+    assert _heartbeats(claims_server, quiet.output, wait=5) == 0
 
 
 def test_claims_server_starts_once_reports_and_stops(tmp_path):

@@ -105,8 +105,8 @@ class Generation:
 
 def build_generation(staging: Path, previous: Generation | None, parts: RunParts, run: RunInfo) -> Committed:
     """Write the run's complete dataset into ``staging``."""
-    # imported here, not above: clustering loads datasketch and scipy, which readers of a
-    # run folder never need (``claims.pipeline.warm_up`` loads them early for a run)
+    # imported here, not above: readers of a run folder never need clustering's modules
+    # (``claims.pipeline.warm_up`` loads them early for a run)
     from claims.clusters import assign_clusters, near_duplicate_articles
     from claims.clusters.assign import REQUIRED_COLUMNS
 
