@@ -21,6 +21,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
@@ -46,13 +47,31 @@ def default_sets() -> list[Path]:
     return [part for batch in batches for part in (batch / "written", batch / "real")] + [REPO / "data" / "devreal"]
 
 
-def scores(tagger: Tagger, gold_path: Path, articles: Path | None = None) -> str:
+@dataclass(frozen=True)
+class SetScore:
+    macro: float
+    cite: float
+    missing: int = 0
+
+    def __str__(self) -> str:
+        absent = f" ({self.missing} docs absent)" if self.missing else ""
+        return f"{self.macro:.3f} / {self.cite:.3f}{absent}"
+
+
+def scores(tagger: Tagger, gold_path: Path, articles: Path | None = None) -> SetScore | str:
     gold = load_gold_set(gold_path, articles=articles)
     if not gold.documents:
         return "(texts absent)"
     report = evaluate_set(gold, tagger)
-    missing = f" ({len(gold.missing)} docs absent)" if gold.missing else ""
-    return f"{report['macro_f1']:.3f} / {report['NEEDS_CITATION']['f1']:.3f}{missing}"
+    return SetScore(report["macro_f1"], report["NEEDS_CITATION"]["f1"], len(gold.missing))
+
+
+def mean_of(cells: list[SetScore | str]) -> str:
+    """The unweighted mean of the sets' scores (every set counts once, whatever its size)."""
+    scored = [c for c in cells if isinstance(c, SetScore)]
+    if not scored:
+        return "-"
+    return str(SetScore(sum(c.macro for c in scored) / len(scored), sum(c.cite for c in scored) / len(scored)))
 
 
 def bioscope_f1(tagger: Tagger, limit: int | None) -> str:
@@ -135,7 +154,11 @@ def main() -> int:
                 {m: scores(t, path) for m, t in taggers.items()},
             )
         )
-        print(f"{rows[-1][0]}: {rows[-1][1]}", file=sys.stderr, flush=True)
+        print(f"{rows[-1][0]}: " + ", ".join(f"{m} {c}" for m, c in rows[-1][1].items()), file=sys.stderr, flush=True)
+    if len(sets) > 1:
+        rows.append(
+            (f"mean of the {len(sets)} sets above", {m: mean_of([cells[m] for _, cells in rows]) for m in taggers})
+        )
     if SEEDS_GOLD.is_file():
         rows.append(("seeds (shared)", {m: scores(t, SEEDS_GOLD, SEEDS_TEXTS) for m, t in taggers.items()}))
     if not args.skip_bioscope:
@@ -150,7 +173,7 @@ def main() -> int:
     print("| set | " + " | ".join(args.modes) + " |")
     print("|---|" + "---|" * len(args.modes))
     for name, cells in rows:
-        print(f"| {name} | " + " | ".join(cells[m] for m in args.modes) + " |")
+        print(f"| {name} | " + " | ".join(str(cells[m]) for m in args.modes) + " |")
     return 0
 
 
