@@ -1,5 +1,6 @@
 """Fixtures shared by every test folder."""
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,13 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return REPO / "src" / "claims" / "examples"
+
+
+@pytest.fixture
+def ctrl_c_listened():
+    """SIGINT handled as in a terminal (KeyboardInterrupt) for the test, whatever this test
+    process inherited: started in the background of a script, it ignores SIGINT, and the code
+    under test rightly leaves an ignored signal alone."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)

@@ -34,6 +34,10 @@ ARTICLE = (
 )
 
 
+def _listen_to_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -77,7 +81,16 @@ class Run:
     @classmethod
     def start(cls, args: list[str], env: dict[str, str], cwd: Path | None = None, program: list[str] = CLAIMS) -> "Run":
         process = subprocess.Popen(
-            [*program, *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+            [*program, *args],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            # Ctrl-C as a terminal would send it: a test run started with SIGINT ignored (in the
+            # background of a script) would pass that on, and the command would rightly ignore it
+            preexec_fn=_listen_to_ctrl_c,
         )
         run = cls(process)
         threading.Thread(target=run._read, daemon=True).start()

@@ -58,7 +58,9 @@ def test_sigterm_during_tagging_cancels_the_flow_run_and_keeps_the_last_commit(p
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_a_library_wraps_in_its_own_error_still_cancels(prefect_server, tmp_path, monkeypatch, signum):
+def test_a_stop_signal_a_library_wraps_in_its_own_error_still_cancels(
+    prefect_server, tmp_path, monkeypatch, signum, ctrl_c_listened
+):
     """pydantic turns an exception raised inside a serializer (Prefect's, as it sends a task
     to Dask) into its own error; a signal that lands there still cancels the run: parts
     removed, last commit kept, RunCancelled with the signal's exit code."""

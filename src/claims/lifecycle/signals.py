@@ -12,6 +12,10 @@ killed.
 
 ``deferred`` holds the signals back over a few lines that must not be split (switching a
 run folder's ``current`` link): one arriving inside is acted on when the block ends.
+
+A signal the process was started with ignored stays ignored (``nohup``, the background job
+of a script: Ctrl-C at the terminal is not meant for it), as Python's own Ctrl-C handling
+leaves such a SIGINT alone.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _listened_to() -> list[int]:
+    """The stop signals this process has not been told to ignore."""
+    return [signum for signum in SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
 
 
 class RunCancelled(BaseException):
@@ -81,7 +90,7 @@ def noting_stops() -> Iterator[Stops]:
 
         return handler
 
-    previous = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    previous = {signum: signal.getsignal(signum) for signum in _listened_to()}
     for signum, old in previous.items():
         signal.signal(signum, noting(old))
     try:
@@ -105,7 +114,7 @@ def cancel_on_signals() -> Iterator[None]:
             os._exit(exit_code_of(signum))
         raise RunCancelled(signum)
 
-    previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
+    previous = {signum: signal.signal(signum, handler) for signum in _listened_to()}
     try:
         yield
     finally:
@@ -126,7 +135,7 @@ def deferred() -> Iterator[None]:
     def hold(signum, frame):
         held.append(signum)
 
-    previous = {signum: signal.signal(signum, hold) for signum in SIGNALS}
+    previous = {signum: signal.signal(signum, hold) for signum in _listened_to()}
     try:
         yield
     finally:
