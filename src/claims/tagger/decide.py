@@ -265,7 +265,8 @@ class _Clauses:
 
     of_token: list[int]
     open_starts: set[int]
-    #: The sentence opens with a condition or subordinate clause ("If ...,", "While ...,").
+    #: The sentence opens with a condition ("If ...,", "Even if ...,"); a concessive opening
+    #: ("While it is safe, ...") asserts, so it does not count.
     opened_by_condition: bool = False
 
 
@@ -298,7 +299,7 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
     can be beneficial") lets a hedge before it reach the clause it opens, but not back.
     """
     cuts: dict[int, bool] = {}
-    opened = any(term.start == 0 for term in terminators)
+    opened = any(term.start == 0 for term in terminators) and _opens_with_condition(doc)
     for term in terminators:
         passable = rules[term.id_].direction == "forward"
         if term.start == 0:
@@ -316,6 +317,15 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
             open_starts.add(clause)
     of_token += [len(starts)] * (len(doc) - done)
     return _Clauses(of_token, open_starts, opened)
+
+
+#: Words that open a conditional clause: what it says is supposed, not asserted.
+_CONDITIONS = ("if", "unless")
+
+
+def _opens_with_condition(doc: Doc) -> bool:
+    words = [t.lower_ for t in doc[:2]]
+    return bool(words) and (words[0] in _CONDITIONS or (words[0] == "even" and words[1:] == ["if"]))
 
 
 def _covers(hedge: Span, trigger: Span, direction: str, clauses: _Clauses) -> bool:
