@@ -319,13 +319,10 @@ def _clauses(doc: Doc, terminators, rules: dict[str, Rule]) -> _Clauses:
     return _Clauses(of_token, open_starts, opened)
 
 
-#: Words that open a conditional clause: what it says is supposed, not asserted.
-_CONDITIONS = ("if", "unless")
-
-
 def _opens_with_condition(doc: Doc) -> bool:
+    """'If ...' or 'Even if ...': what the opening clause says is supposed, not asserted."""
     words = [t.lower_ for t in doc[:2]]
-    return bool(words) and (words[0] in _CONDITIONS or (words[0] == "even" and words[1:] == ["if"]))
+    return words[:1] == ["if"] or words == ["even", "if"]
 
 
 def _covers(hedge: Span, trigger: Span, direction: str, clauses: _Clauses) -> bool:
