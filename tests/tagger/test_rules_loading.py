@@ -157,6 +157,24 @@ def test_patterns_name_lexicons_instead_of_repeating_word_lists(tmp_path):
     assert rules["EFF-soothe-more"].pattern[0] == {"LEMMA": {"IN": ["soothe", "calm", "tame"]}}
 
 
+def test_veto_word_lists_name_lexicons_too(tmp_path):
+    _write(tmp_path / "r", "my_lexicons.jsonl", {"lexicon": "lowering", "words": ["lowers", "cuts"]})
+    _write(
+        tmp_path / "r",
+        "mine.jsonl",
+        {"id": "SAF-x", "label": "SAFETY", "pattern": "risk", "unless_after": ["@lowering", "reduces"]},
+        {"id": "SAF-y", "label": "SAFETY", "pattern": "harm", "unless_before": ["@no_such_list"]},
+    )
+    with pytest.raises(RuleError, match="mine.jsonl:2: rule SAF-y: unknown lexicon '@no_such_list'"):
+        load_rules(tmp_path / "r")
+    _write(
+        tmp_path / "r",
+        "mine.jsonl",
+        {"id": "SAF-x", "label": "SAFETY", "pattern": "risk", "unless_after": ["@lowering", "reduces"]},
+    )
+    assert load_rules(tmp_path / "r").by_id()["SAF-x"].unless_after == ("lowers", "cuts", "reduces")
+
+
 def test_rules_are_parsed_once_per_process_and_again_when_a_file_changes(tmp_path):
     _write(tmp_path / "r", "mine.jsonl", {"id": "RF-zap", "label": "RED_FLAG", "pattern": "zap"})
     first = load_rules(tmp_path / "r")

@@ -22,7 +22,8 @@ Word lists live once, as named lexicons: a line ``{"lexicon": NAME, "words": [..
 ...}`` in any rule file (ours are in ``lexicons.jsonl``) defines one, for the rules of every
 file. A pattern refers to one as ``"@NAME"``, either as a token attribute's whole value
 (``{"LEMMA": "@relief_verbs"}``) or inside an ``IN`` list beside other words
-(``{"LEMMA": {"IN": ["@relief_verbs", "tame"]}}``).
+(``{"LEMMA": {"IN": ["@relief_verbs", "tame"]}}``), and so may a rule's ``unless_after`` and
+``unless_before`` lists.
 
 A folder given with ``--rules`` overlays the shipped one file by file: a file with the same
 name replaces ours, a new file is added, and a rule ``{"id": X, "disabled": true}`` in any
@@ -226,8 +227,8 @@ def _parse(entry: dict, where: str, lexicons: dict[str, tuple[str, ...]]) -> Rul
         canonical=entry.get("canonical"),
         needs_context=needs_context,
         direction=direction,
-        unless_after=tuple(entry.get("unless_after", ())),
-        unless_before=tuple(entry.get("unless_before", ())),
+        unless_after=_words(entry.get("unless_after", []), lexicons, f"{where}: rule {rid}"),
+        unless_before=_words(entry.get("unless_before", []), lexicons, f"{where}: rule {rid}"),
         examples=entry.get("examples") or {},
         source=where,
     )
@@ -251,6 +252,11 @@ def _expand(value, lexicons: dict[str, tuple[str, ...]], where: str):
                 expanded[key] = _expand(v, lexicons, where)
         return expanded
     return value
+
+
+def _words(words: list[str], lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
+    """A rule's plain word list (``unless_after``, ``unless_before``), lexicon references expanded."""
+    return tuple(_expand(list(words), lexicons, where))
 
 
 def _lexicon(reference: str, lexicons: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
