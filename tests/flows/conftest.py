@@ -12,8 +12,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 @pytest.fixture(scope="session")
 def prefect_server():
+    import prefect.main  # noqa: F401  (configures Prefect's logging on import)
     from prefect.testing.utilities import prefect_test_harness
 
+    # Prefect configures its logging the first time `prefect.main` is imported, and its console
+    # handler keeps the sys.stderr of that moment. Imported here, that is the session's stream;
+    # imported by the first test to run a flow, under capsys, it was that test's stream, closed
+    # when the test ended, and every later flow run in the process failed to log.
     with prefect_test_harness(server_startup_timeout=120):
         yield
 

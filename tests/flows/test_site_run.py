@@ -53,8 +53,7 @@ def test_run_site_finds_every_article_politely_and_reports_per_site(
     artifact = latest_artifact("claims-sites")
     assert "clinic-b.test" in artifact.data and "ketamine for chronic pain (not an approved use)" in artifact.data
 
-    # what `claims report` prints (no capsys in a test that runs the flow: Prefect's console
-    # handler would keep writing to its closed stream in later tests)
+    # what `claims report` prints
     printed = format_sites(load_sites(RunFolder(out)))
     assert "127.0.0.1" in printed and "clinic-b.test" in printed
 
