@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from claims.cli import main
-from claims.evaluate import score
+from claims.evaluate import agreement, majority, score
 from claims.goldsets import GoldSetError, load_gold_set
 
 
@@ -50,6 +50,30 @@ def test_counts_per_label_and_needs_citation():
     assert (report["SAFETY"]["tp"], report["SAFETY"]["fp"], report["SAFETY"]["fn"]) == (0, 1, 1)
     assert report["macro_f1"] == pytest.approx((1 + 0 + 0) / 3, abs=1e-4)
     assert report["NEEDS_CITATION"]["tp"] == 1 and report["NEEDS_CITATION"]["fp"] == 1
+
+
+def test_agreement_pairs_units_by_place_and_scores_the_second_labelling_against_the_first():
+    first = [_unit("a", 0, "", ["EFFICACY"]), _unit("a", 1, "", ["SAFETY"]), _unit("a", 2, "")]
+    second = [_unit("a", 0, "", ["EFFICACY", "MECHANISM"]), _unit("a", 1, ""), _unit("a", 2, "")]
+    report = agreement(first, second)
+    assert (report["EFFICACY"]["tp"], report["SAFETY"]["fn"], report["MECHANISM"]["fp"]) == (1, 1, 1)
+    assert report["macro_f1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert report["NEEDS_CITATION"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
+    assert agreement(first, first)["macro_f1"] == pytest.approx(2 / 3, abs=1e-4)  # no MECHANISM at all
+    with pytest.raises(ValueError, match="same units"):
+        agreement(first, second[::-1])
+
+
+def test_majority_keeps_what_most_labellers_gave():
+    one = [_unit("a", 0, "", ["EFFICACY", "SAFETY"]), _unit("a", 1, "", ["MECHANISM"])]
+    two = [_unit("a", 0, "", ["EFFICACY"]), _unit("a", 1, "", ["EFFICACY"])]
+    three = [_unit("a", 0, "", ["SAFETY", "EFFICACY"]), _unit("a", 1, "", ["SAFETY"])]
+    merged = majority([one, two, three])
+    assert [u["labels"] for u in merged] == [["EFFICACY", "SAFETY"], []]
+    # every labeller set needs_citation on the second unit, but no claim type won a majority
+    assert [u["needs_citation"] for u in merged] == [True, False]
+    with pytest.raises(ValueError, match="three"):
+        majority([one, two])
 
 
 def test_a_short_heading_is_not_matched_to_a_sentence_that_repeats_its_words_midway():

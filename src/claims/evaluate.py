@@ -190,6 +190,43 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
     return report
 
 
+def agreement(reference: Iterable[dict], other: Iterable[dict]) -> dict:
+    """How far two labellings of the same units agree, scored as ``score`` scores the tagger
+    (``other`` as the prediction): per-label and needs_citation P/R/F1, macro F1. The units
+    are paired by (doc, i); both must list the same units in the same order."""
+    reference, other = list(reference), list(other)
+    keys = [(u["doc"], u["i"]) for u in reference]
+    if keys != [(u["doc"], u["i"]) for u in other]:
+        raise ValueError("the two labellings do not list the same units (doc, i) in the same order")
+    counts = {name: [0, 0, 0] for name in LABELS + ("NEEDS_CITATION",)}
+    for want, got in zip(reference, other):
+        for label in LABELS:
+            _count(counts[label], label in want["labels"], label in got["labels"])
+        _count(counts["NEEDS_CITATION"], bool(want["needs_citation"]), bool(got["needs_citation"]))
+    report = {name: _prf(*c) for name, c in counts.items()}
+    report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
+    report["units"] = len(reference)
+    return report
+
+
+def majority(labellings: list[list[dict]]) -> list[dict]:
+    """The units as most of the labellings (three or more, same units) label them: a claim
+    type a majority gave, needs_citation where a majority set it and a claim type remains.
+    Every other field is the first labelling's."""
+    if len(labellings) < 3:
+        raise ValueError("a majority needs three labellings or more")
+    for other in labellings[1:]:
+        agreement(labellings[0], other)  # the same units, or a clear error
+    need = len(labellings) // 2 + 1
+    merged = []
+    for units in zip(*labellings):
+        unit = dict(units[0])
+        unit["labels"] = [label for label in LABELS if sum(label in u["labels"] for u in units) >= need]
+        unit["needs_citation"] = bool(unit["labels"]) and sum(bool(u["needs_citation"]) for u in units) >= need
+        merged.append(unit)
+    return merged
+
+
 def _count(cell: list[int], want: bool, got: bool) -> None:
     cell[0] += want and got
     cell[1] += got and not want
