@@ -56,12 +56,19 @@ def test_a_trickled_robots_txt_misses_the_deadline_and_the_page_is_not_fetched(b
     assert not any(request.path == "/page" for request, _ in bare_server.log)
 
 
-class HeaderDripServer:
-    """A raw TCP server that answers every connection with a status line and then headers,
-    one byte every ``every`` seconds, for ever (no HTTP library would send that)."""
+#: A status line, then headers that never end.
+ENDLESS_HEADERS = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
+#: The start of a TLS handshake record (type 22, TLS 1.2, 16 kB long) holding a server hello
+#: of the same length, that never ends: a client waits inside its handshake for the rest.
+ENDLESS_HANDSHAKE = b"\x16\x03\x03\x40\x00" + b"\x02\x00\x3f\xfc\x03\x03" + b"\x00" * 10_000
 
-    def __init__(self, every: float) -> None:
-        self.every = every
+
+class DripServer:
+    """A raw TCP server that answers every connection with ``answer``, one byte every ``every``
+    seconds, for hours (no HTTP or TLS library would send that)."""
+
+    def __init__(self, answer: bytes, every: float) -> None:
+        self.answer, self.every = answer, every
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.stop = threading.Event()
@@ -78,9 +85,8 @@ class HeaderDripServer:
             threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
 
     def _drip(self, conn: socket.socket) -> None:
-        answer = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
         with conn:
-            for byte in answer:
+            for byte in self.answer:
                 if self.stop.wait(self.every):
                     return
                 try:
@@ -95,8 +101,15 @@ class HeaderDripServer:
 
 
 @pytest.fixture
-def header_drip() -> Iterator[HeaderDripServer]:
-    server = HeaderDripServer(every=0.2)
+def header_drip() -> Iterator[DripServer]:
+    server = DripServer(ENDLESS_HEADERS, every=0.2)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def handshake_drip() -> Iterator[DripServer]:
+    server = DripServer(ENDLESS_HANDSHAKE, every=0.2)
     yield server
     server.close()
 
@@ -106,6 +119,16 @@ def test_headers_trickled_byte_by_byte_miss_the_deadline(header_drip, make_fetch
     result = make_fetcher(request_deadline=1.5, obey_robots=False).fetch(f"http://127.0.0.1:{header_drip.port}/x")
     assert (result.status, result.error) == ("error", "took longer than the 1.5 s deadline (request_deadline)")
     assert time.monotonic() - start < 10
+
+
+def test_a_tls_handshake_trickled_byte_by_byte_misses_the_deadline(handshake_drip, make_fetcher):
+    # each byte comes long before any timeout: only a bound on the whole handshake ends it,
+    # and that bound is the deadline, not the longer connect timeout
+    fetcher = make_fetcher(request_deadline=1.5, connect_timeout=8, obey_robots=False)
+    start = time.monotonic()
+    result = fetcher.fetch(f"https://127.0.0.1:{handshake_drip.port}/x")
+    assert (result.status, result.error) == ("error", "took longer than the 1.5 s deadline (request_deadline)")
+    assert time.monotonic() - start < 6  # the connect timeout would end it at 8 s, the server's hello in half an hour
 
 
 def test_a_quick_page_is_untouched_by_the_deadline(server, make_fetcher):

@@ -13,8 +13,9 @@ connection once an answer that ends with the connection starts.
 
 What a deadline cannot cut short: a DNS lookup (the resolver has its own timeouts) and a TLS
 handshake in progress (the socket being wrapped is not reachable from outside until the
-handshake ends); each read of those is bounded by the connect timeout, and the request
-reports the missed deadline as soon as either ends.
+handshake ends). The handshake is bounded as a whole all the same: CPython applies a socket's
+timeout to the whole handshake, not to each read, and the transport caps the connect timeout
+at the deadline. The request reports the missed deadline as soon as either ends.
 """
 
 from __future__ import annotations
