@@ -21,12 +21,12 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
 
-from claims.evaluate import evaluate_set
+from claims.evaluate import FINDERS, evaluate_set
 from claims.goldsets import load_gold_set
 from claims.model.inputs import model_input
 from claims.sentences import split_text
@@ -52,6 +52,8 @@ class SetScore:
     macro: float
     cite: float
     missing: int = 0
+    #: Right and wrong claim types by who found them (``claims.evaluate.FINDERS``).
+    found_by: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         absent = f" ({self.missing} docs absent)" if self.missing else ""
@@ -63,7 +65,7 @@ def scores(tagger: Tagger, gold_path: Path, articles: Path | None = None) -> Set
     if not gold.documents:
         return "(texts absent)"
     report = evaluate_set(gold, tagger)
-    return SetScore(report["macro_f1"], report["NEEDS_CITATION"]["f1"], len(gold.missing))
+    return SetScore(report["macro_f1"], report["NEEDS_CITATION"]["f1"], len(gold.missing), report["found_by"])
 
 
 def mean_of(cells: list[SetScore | str]) -> str:
@@ -72,6 +74,23 @@ def mean_of(cells: list[SetScore | str]) -> str:
     if not scored:
         return "-"
     return str(SetScore(sum(c.macro for c in scored) / len(scored), sum(c.cite for c in scored) / len(scored)))
+
+
+def found_by_line(cells: list[SetScore | str]) -> str | None:
+    """Precision of the claim types each side found, pooled over the sets (hybrid only)."""
+    pooled = {finder: [0, 0] for finder in FINDERS}
+    for cell in cells:
+        if isinstance(cell, SetScore):
+            for finder, counts in cell.found_by.items():
+                pooled[finder][0] += counts["right"]
+                pooled[finder][1] += counts["wrong"]
+    if sum(1 for right, wrong in pooled.values() if right + wrong) < 2:
+        return None
+    return "; ".join(
+        f"{finder} {right / (right + wrong):.2f} ({right:,} of {right + wrong:,})"
+        for finder, (right, wrong) in pooled.items()
+        if right + wrong
+    )
 
 
 def bioscope_f1(tagger: Tagger, limit: int | None) -> str:
@@ -155,6 +174,7 @@ def main() -> int:
             )
         )
         print(f"{rows[-1][0]}: " + ", ".join(f"{m} {c}" for m, c in rows[-1][1].items()), file=sys.stderr, flush=True)
+    per_set = list(rows)
     if len(sets) > 1:
         rows.append(
             (f"mean of the {len(sets)} sets above", {m: mean_of([cells[m] for _, cells in rows]) for m in taggers})
@@ -174,6 +194,10 @@ def main() -> int:
     print("|---|" + "---|" * len(args.modes))
     for name, cells in rows:
         print(f"| {name} | " + " | ".join(str(cells[m]) for m in args.modes) + " |")
+    for mode in args.modes:
+        line = found_by_line([cells[mode] for _, cells in per_set])
+        if line:
+            print(f"\n{mode}, precision of the claim types by who found them, over the {len(per_set)} sets: {line}")
     return 0
 
 

@@ -76,6 +76,27 @@ def test_majority_keeps_what_most_labellers_gave():
         majority([one, two])
 
 
+def test_precision_is_split_by_who_found_each_claim_type():
+    gold = [
+        _unit("a", 0, "Ketamine relieves nerve pain.", ["EFFICACY"]),
+        _unit("a", 1, "Ketamine blocks NMDA receptors.", ["MECHANISM"]),
+        _unit("a", 2, "The clinic opens at nine."),
+    ]
+    rows = [
+        _pred("a", "Ketamine relieves nerve pain.", ["EFFICACY"]),
+        _pred("a", "Ketamine blocks NMDA receptors.", ["EFFICACY", "MECHANISM"]),
+        _pred("a", "The clinic opens at nine.", ["SAFETY"]),
+    ]
+    rows[0]["reasons"] = ["unhedged", "rules:EFFICACY", "model:EFFICACY"]
+    rows[1]["reasons"] = ["unhedged", "model:EFFICACY", "rules:MECHANISM"]
+    rows[2]["reasons"] = ["unhedged", "model:SAFETY"]
+    found_by = score(gold, pd.DataFrame(rows))["found_by"]
+    assert (found_by["rules and model"]["right"], found_by["rules and model"]["wrong"]) == (1, 0)
+    assert (found_by["rules only"]["right"], found_by["rules only"]["wrong"]) == (1, 0)
+    assert (found_by["model only"]["right"], found_by["model only"]["wrong"]) == (0, 2)
+    assert found_by["model only"]["precision"] == 0.0
+
+
 def test_a_short_heading_is_not_matched_to_a_sentence_that_repeats_its_words_midway():
     gold = [_unit("a", 0, "Side Effects"), _unit("a", 1, "Most people feel no side effects at all.", ["SAFETY"])]
     preds = pd.DataFrame([_pred("a", "Most people feel no side effects at all.", ["SAFETY"])])

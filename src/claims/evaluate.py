@@ -24,6 +24,8 @@ import pandas as pd
 from claims.goldsets import GoldSet, read_units
 
 LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
+#: Who found a predicted claim type, as the hybrid tagger's reason codes say.
+FINDERS = ("rules and model", "rules only", "model only")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 MIN_SHARED = 0.6
 
@@ -71,7 +73,7 @@ def tag_gold_set(gold: GoldSet, tagger) -> pd.DataFrame:
     settings = Settings.from_env()
     pages = [read_source(Source(str(path), "file", path), settings) for path in gold.documents.values()]
     rows = [claim for result in analyse_many(pages, tagger, "evaluate") for claim in result.claims]
-    columns = ("source", "sentence", "claim_types", "needs_citation", "hedged", "rule_ids", "triggers")
+    columns = ("source", "sentence", "claim_types", "needs_citation", "hedged", "rule_ids", "triggers", "reasons")
     return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=list(columns))
 
 
@@ -141,9 +143,11 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
                 "hedged": bool(row.get("hedged", False)),
                 "rule_ids": list(row.get("rule_ids", []) or []),
                 "triggers": list(row.get("triggers", []) or []),
+                "reasons": list(row.get("reasons", []) or []),
             }
         )
     counts = {name: [0, 0, 0] for name in LABELS + ("NEEDS_CITATION", "HEDGED")}
+    by_finder = {finder: [0, 0] for finder in FINDERS}  # [right, wrong] per who found a claim type
     errors: list[dict] = []
     for unit in gold:
         g_words = set(_words(unit["text"]))
@@ -162,6 +166,8 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
         }
         for label in LABELS:
             _count(counts[label], label in want["labels"], label in got)
+            if label in got:
+                by_finder[_finder(label, hits)][label not in want["labels"]] += 1
         _count(counts["NEEDS_CITATION"], want["needs_citation"], predicted["needs_citation"])
         _count(counts["HEDGED"], want["hedged"], predicted["hedged"])
         if want["labels"] != got or want["needs_citation"] != predicted["needs_citation"]:
@@ -187,7 +193,20 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
     report["docs_gold"] = len({u["doc"] for u in gold})
     report["docs_predicted"] = len({u["doc"] for u in gold} & set(by_doc))
     report["errors"] = errors
+    report["found_by"] = {
+        finder: {"right": right, "wrong": wrong, "precision": round(right / max(right + wrong, 1), 4)}
+        for finder, (right, wrong) in by_finder.items()
+    }
     return report
+
+
+def _finder(label: str, hits: list[dict]) -> str:
+    """Who found ``label`` in the predicted sentences ``hits``, from their reason codes
+    ("rules:<TYPE>", "model:<TYPE>"); a claims table without them counts as the rules'."""
+    sides = {code.split(":", 1)[0] for p in hits for code in p["reasons"] if code.endswith(f":{label}")}
+    if {"rules", "model"} <= sides:
+        return "rules and model"
+    return "model only" if sides == {"model"} else "rules only"
 
 
 def agreement(reference: Iterable[dict], other: Iterable[dict]) -> dict:
@@ -245,6 +264,12 @@ def format_report(report: dict) -> str:
         f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
         f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}"
     )
+    found_by = [(f, c) for f, c in report.get("found_by", {}).items() if c["right"] + c["wrong"]]
+    if len(found_by) > 1:
+        lines.append(
+            "precision by who found the claim type: "
+            + "; ".join(f"{f} {c['precision']:.3f} ({c['right']} of {c['right'] + c['wrong']})" for f, c in found_by)
+        )
     for doc, why in report.get("missing_docs", {}).items():
         lines.append(f"left out: {doc}: {why}")
     for kind, key in (("false positives", "false_positive"), ("false negatives", "false_negative")):
