@@ -80,10 +80,10 @@ def main() -> int:
             continue
         texts = {(u["doc"], u["i"]): u["text"] for u in gold.units}
         frames = {mode: tag_gold_set(gold, tagger) for mode, tagger in taggers.items()}
+        absent = f" ({len(gold.missing)} docs absent)" if gold.missing else ""
         for name, units in labelled.items():
             present = [{**u, "text": texts[(u["doc"], u["i"])]} for u in units if (u["doc"], u["i"]) in texts]
             cells = [cell(score(present, frames[mode])) for mode in args.modes]
-            absent = f" ({len(gold.missing)} docs absent)" if gold.missing else ""
             print(f"| {name_of(part)} | {name}{absent} | " + " | ".join(cells) + " |")
     return 0
 

@@ -187,8 +187,7 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
                     "triggers": sorted({t for p in culprits for t in p["triggers"]}),
                 }
             )
-    report = {name: _prf(*c) for name, c in counts.items()}
-    report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
+    report = _scores(counts)
     report["units"] = len(gold)
     report["docs_gold"] = len({u["doc"] for u in gold})
     report["docs_predicted"] = len({u["doc"] for u in gold} & set(by_doc))
@@ -214,16 +213,13 @@ def agreement(reference: Iterable[dict], other: Iterable[dict]) -> dict:
     (``other`` as the prediction): per-label and needs_citation P/R/F1, macro F1. The units
     are paired by (doc, i); both must list the same units in the same order."""
     reference, other = list(reference), list(other)
-    keys = [(u["doc"], u["i"]) for u in reference]
-    if keys != [(u["doc"], u["i"]) for u in other]:
-        raise ValueError("the two labellings do not list the same units (doc, i) in the same order")
+    _check_same_units(reference, other)
     counts = {name: [0, 0, 0] for name in LABELS + ("NEEDS_CITATION",)}
     for want, got in zip(reference, other):
         for label in LABELS:
             _count(counts[label], label in want["labels"], label in got["labels"])
         _count(counts["NEEDS_CITATION"], bool(want["needs_citation"]), bool(got["needs_citation"]))
-    report = {name: _prf(*c) for name, c in counts.items()}
-    report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
+    report = _scores(counts)
     report["units"] = len(reference)
     return report
 
@@ -235,7 +231,7 @@ def majority(labellings: list[list[dict]]) -> list[dict]:
     if len(labellings) < 3:
         raise ValueError("a majority needs three labellings or more")
     for other in labellings[1:]:
-        agreement(labellings[0], other)  # the same units, or a clear error
+        _check_same_units(labellings[0], other)
     need = len(labellings) // 2 + 1
     merged = []
     for units in zip(*labellings):
@@ -244,6 +240,18 @@ def majority(labellings: list[list[dict]]) -> list[dict]:
         unit["needs_citation"] = bool(unit["labels"]) and sum(bool(u["needs_citation"]) for u in units) >= need
         merged.append(unit)
     return merged
+
+
+def _check_same_units(first: list[dict], second: list[dict]) -> None:
+    if [(u["doc"], u["i"]) for u in first] != [(u["doc"], u["i"]) for u in second]:
+        raise ValueError("the two labellings do not list the same units (doc, i) in the same order")
+
+
+def _scores(counts: dict[str, list[int]]) -> dict:
+    """P/R/F1 of each counted name ([tp, fp, fn]) and the macro F1 over the claim types."""
+    report = {name: _prf(*c) for name, c in counts.items()}
+    report["macro_f1"] = round(sum(report[label]["f1"] for label in LABELS) / len(LABELS), 4)
+    return report
 
 
 def _count(cell: list[int], want: bool, got: bool) -> None:
