@@ -26,7 +26,8 @@ from pathlib import Path
 
 import spacy
 
-from claims.evaluate import FINDERS, evaluate_set
+from claims.dataset.schema import FINDERS
+from claims.evaluate import evaluate_set
 from claims.goldsets import load_gold_set
 from claims.model.inputs import model_input
 from claims.sentences import split_text
@@ -52,7 +53,7 @@ class SetScore:
     macro: float
     cite: float
     missing: int = 0
-    #: Right and wrong claim types by who found them (``claims.evaluate.FINDERS``).
+    #: Right and wrong claim types by who found them (``claims.dataset.schema.FINDERS``).
     found_by: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from claims.dataset.schema import FINDERS, found_by
 from claims.goldsets import GoldSet, read_units
 
 LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
 #: Who found a predicted claim type, as the hybrid tagger's reason codes say.
-FINDERS = ("rules and model", "rules only", "model only")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 MIN_SHARED = 0.6
 
@@ -167,7 +167,8 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
         for label in LABELS:
             _count(counts[label], label in want["labels"], label in got)
             if label in got:
-                by_finder[_finder(label, hits)][label not in want["labels"]] += 1
+                finder = found_by(label, [code for p in hits for code in p["reasons"]])
+                by_finder[finder][label not in want["labels"]] += 1
         _count(counts["NEEDS_CITATION"], want["needs_citation"], predicted["needs_citation"])
         _count(counts["HEDGED"], want["hedged"], predicted["hedged"])
         if want["labels"] != got or want["needs_citation"] != predicted["needs_citation"]:
@@ -197,15 +198,6 @@ def score(gold: Iterable[dict], frame: pd.DataFrame) -> dict:
         for finder, (right, wrong) in by_finder.items()
     }
     return report
-
-
-def _finder(label: str, hits: list[dict]) -> str:
-    """Who found ``label`` in the predicted sentences ``hits``, from their reason codes
-    ("rules:<TYPE>", "model:<TYPE>"); a claims table without them counts as the rules'."""
-    sides = {code.split(":", 1)[0] for p in hits for code in p["reasons"] if code.endswith(f":{label}")}
-    if {"rules", "model"} <= sides:
-        return "rules and model"
-    return "model only" if sides == {"model"} else "rules only"
 
 
 def agreement(reference: Iterable[dict], other: Iterable[dict]) -> dict:
@@ -272,11 +264,11 @@ def format_report(report: dict) -> str:
         f"macro_f1={report['macro_f1']:.3f} needs_citation_f1={report['NEEDS_CITATION']['f1']:.3f} "
         f"units={report['units']} docs={report['docs_predicted']}/{report['docs_gold']}"
     )
-    found_by = [(f, c) for f, c in report.get("found_by", {}).items() if c["right"] + c["wrong"]]
-    if len(found_by) > 1:
+    split = [(f, c) for f, c in report.get("found_by", {}).items() if c["right"] + c["wrong"]]
+    if len(split) > 1:
         lines.append(
             "precision by who found the claim type: "
-            + "; ".join(f"{f} {c['precision']:.3f} ({c['right']} of {c['right'] + c['wrong']})" for f, c in found_by)
+            + "; ".join(f"{f} {c['precision']:.3f} ({c['right']} of {c['right'] + c['wrong']})" for f, c in split)
         )
     for doc, why in report.get("missing_docs", {}).items():
         lines.append(f"left out: {doc}: {why}")

@@ -4,7 +4,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from claims.dataset import DatasetError, claim_id, read_parquet, to_arrow, validate
-from claims.dataset.schema import CLAIMS
+from claims.dataset.schema import CLAIMS, found_by
 
 CLAIMS_FILE = "claims.parquet"
 
@@ -196,3 +196,18 @@ def test_tables_written_before_a_column_was_added_read_with_its_fill(tmp_path):
     merged = load(out, "articles").set_index("source")
     assert merged.loc[url, "site"] == "clinic.example"  # filled from its URL on the way
     assert load(out, "sites")["n_articles"].tolist() == [2]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "expected"),
+    [
+        (["unhedged", "rules:EFFICACY", "model:EFFICACY"], "rules and model"),
+        (["unhedged", "model:EFFICACY"], "model only"),
+        (["rules:EFFICACY", "model:SAFETY"], "rules only"),  # another type's code says nothing of this one
+        (["model:SAFETY"], "rules only"),  # no code for the type: a table from before the codes
+        ([], "rules only"),
+        (pa.array([["model:EFFICACY"]]).to_pandas()[0], "model only"),  # a list cell read back from Parquet
+    ],
+)
+def test_found_by_reads_who_found_a_claim_type_from_its_reason_codes(reasons, expected) -> None:
+    assert found_by("EFFICACY", reasons) == expected

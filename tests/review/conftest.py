@@ -97,6 +97,7 @@ CLAIMS: list[dict[str, object]] = [
         "Ketamine blocks NMDA receptors in the spinal cord.",
         claim_types=["MECHANISM"],
         triggers=["NMDA receptors"],
+        reasons=["unhedged", "no_citation", "model:MECHANISM"],  # the classifier alone found it
         section="How it works",
     ),
     _claim(
@@ -118,7 +119,7 @@ CLAIMS: list[dict[str, object]] = [
         "Studies show it beats opioids for nerve pain.",
         triggers=["beats opioids"],
         vague_authority=True,
-        reasons=["vague_authority", "no_citation"],
+        reasons=["vague_authority", "no_citation", "rules:EFFICACY", "model:EFFICACY"],  # both found it
         section="Safety",
         interventions=["ketamine", "opioids"],
         conditions=["nerve pain"],

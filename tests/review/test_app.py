@@ -101,6 +101,7 @@ def test_opens_on_claims_needing_a_citation_highest_priority_first(app: AppTest,
         ("f_flags", ["cure"], ["c-hostile"]),  # red flags are offered by canonical name
         ("f_interventions", ["vitamin drip"], ["c-hostile"]),
         ("f_articles", ["a3"], ["c-dup"]),
+        ("f_found", ["rules and model"], ["c-vague"]),
     ],
 )
 def test_each_filter_narrows_the_list_and_the_counts_follow(app: AppTest, key, values, expected) -> None:
@@ -110,6 +111,14 @@ def test_each_filter_narrows_the_list_and_the_counts_follow(app: AppTest, key, v
     assert queue(app) == expected and current(app) == expected[0]
     needing = sum(c != "c-hedged" for c in expected)
     assert [m.value for m in app.metric] == [f"{len(expected)} of 6", str(needing), f"0 of {len(expected)}"]
+
+
+def test_the_card_and_the_queue_say_who_found_each_claim_type(app: AppTest) -> None:
+    app.multiselect(key="f_types").set_value(["MECHANISM"])
+    rerun(app)
+    assert current(app) == "c-mech"
+    assert 'MECHANISM <span class="found-by">model only</span>' in card_html(app)
+    assert app.dataframe[0].value["found by"].tolist() == ["model only"]
 
 
 def test_progress_counts_verdicts_in_the_current_view(app: AppTest) -> None:

@@ -24,6 +24,12 @@ def ids(frame: pd.DataFrame) -> list[str]:
     return frame["claim_id"].tolist()
 
 
+def test_found_by_is_offered_as_it_occurs_in_the_run(reviewed: pd.DataFrame) -> None:
+    assert data.finder_options(reviewed) == ["rules and model", "rules only", "model only"]
+    rules_tagger_only = reviewed[~reviewed["claim_id"].isin(["c-mech", "c-vague"])]
+    assert data.finder_options(rules_tagger_only) == ["rules only"]
+
+
 def test_claims_are_ordered_flagged_first_then_by_priority(reviewed: pd.DataFrame, review_order) -> None:
     shuffled = reviewed.sample(frac=1, random_state=3)
     assert ids(data.select_claims(shuffled, data.Filters())) == review_order
@@ -47,6 +53,11 @@ def test_claims_are_ordered_flagged_first_then_by_priority(reviewed: pd.DataFram
         (data.Filters(query="[1]"), ["c-hedged"]),  # a query is text, not a pattern
         (data.Filters(priorities=("high",), claim_types=("EFFICACY",)), ["c-hostile"]),
         (data.Filters(priorities=("high",), query="opioids"), []),
+        (data.Filters(found_by=("model only",)), ["c-mech"]),
+        (data.Filters(found_by=("rules and model",)), ["c-vague"]),
+        # a row without the codes (the rules tagger alone) counts as the rules'
+        (data.Filters(found_by=("rules only",)), ["c-safe", "c-hostile", "c-dup", "c-hedged"]),
+        (data.Filters(found_by=("rules and model", "model only")), ["c-mech", "c-vague"]),
     ],
 )
 def test_filters_narrow_the_list(reviewed: pd.DataFrame, filters: data.Filters, expected: list[str]) -> None:

@@ -84,6 +84,22 @@ def _items(value) -> list:
     return [] if value is None or isinstance(value, str) else list(value)
 
 
+#: Who found a claim type, as a row's reason codes say ("rules:<TYPE>", "model:<TYPE>"). On
+#: real pages a type both found is right far more often than one either found alone (README,
+#: 'How good is it'), so reviewers and ``claims evaluate`` tell them apart.
+FINDERS = ("rules and model", "rules only", "model only")
+
+
+def found_by(label: str, reasons) -> str:
+    """Who found claim type ``label`` (one of ``FINDERS``), from a row's ``reasons``; a row
+    without these codes (the rules tagger alone, or a table written before them) counts as
+    the rules'."""
+    sides = {str(code).split(":", 1)[0] for code in _items(reasons) if str(code).endswith(f":{label}")}
+    if {"rules", "model"} <= sides:
+        return FINDERS[0]
+    return FINDERS[2] if sides == {"model"} else FINDERS[1]
+
+
 CLAIMS = (
     Col("claim_id", "str", False, "Stable id: same source + sentence position + sentence text gives the same id."),
     Col("article_id", "str", False, "Stable id of the article (hash of `source`); joins to articles.parquet."),

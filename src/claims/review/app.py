@@ -171,6 +171,15 @@ def _sidebar(claims: pd.DataFrame, out_dir: Path, store: ReviewStore) -> data.Fi
         review_states=tuple(
             bar.multiselect("Review state", data.REVIEW_STATES, format_func=STATE_LABELS.__getitem__, key="f_review")
         ),
+        found_by=tuple(
+            bar.multiselect(
+                "Found by",
+                data.finder_options(claims),
+                key="f_found",
+                help="Who found a claim type: on real clinic pages, one both found was right about 9 times in 10, "
+                "one the rules or the classifier found alone about half the time",
+            )
+        ),
         query=query,
         needs_citation_only=needs_only,
     )
@@ -319,6 +328,7 @@ def _queue(shown: pd.DataFrame, current: str) -> None:
             "": ["▶" if c == current else "" for c in shown["claim_id"]],
             "priority": shown["priority"].astype(str).to_numpy(),
             "state": shown["review_state"].map(STATE_LABELS).to_numpy(),
+            "found by": data.finders(shown).map(lambda found: ", ".join(dict.fromkeys(found))).to_numpy(),
             "sentence": shown["sentence"].astype(str).to_numpy(),
             "article": shown["title"].fillna(shown["source"]).astype(str).to_numpy(),
         }

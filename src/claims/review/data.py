@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from claims.dataset import DatasetError
-from claims.dataset.schema import CLAIMS, PRIORITIES
+from claims.dataset.schema import CLAIMS, FINDERS, PRIORITIES, found_by
 from claims.document import Document
 from claims.review.store import VERDICTS
 from claims.runfolder import RunFolder
@@ -67,6 +67,8 @@ class Filters:
     interventions: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
     review_states: tuple[str, ...] = ()
+    #: Who found a claim type of the row (``FINDERS``): any of the row's types may match.
+    found_by: tuple[str, ...] = ()
     query: str = ""
     needs_citation_only: bool = False
 
@@ -136,11 +138,25 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     ):
         if wanted:
             keep &= claims[column].isin(wanted)
+    if filters.found_by:
+        keep &= finders(claims).map(lambda found, w=set(filters.found_by): bool(w.intersection(found)))
     query = filters.query.strip().casefold()
     if query:
         haystack = claims[list(SEARCH_COLUMNS) + ["note"]].fillna("").astype(str).agg(" ".join, axis=1)
         keep &= haystack.str.casefold().str.contains(query, regex=False)
     return sort_claims(claims[keep])
+
+
+def finders(claims: pd.DataFrame) -> pd.Series:
+    """Who found each row's claim types: one of ``FINDERS`` per type, in the row's order."""
+    found = [[found_by(t, reasons) for t in types] for types, reasons in zip(claims["claim_types"], claims["reasons"])]
+    return pd.Series(found, index=claims.index, dtype=object)
+
+
+def finder_options(claims: pd.DataFrame) -> list[str]:
+    """The ``FINDERS`` that occur in ``claims``, in their order (a rules-only run has one)."""
+    present = {f for found in finders(claims) for f in found}
+    return [f for f in FINDERS if f in present]
 
 
 def sort_claims(claims: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from claims.dataset.schema import found_by
 from claims.document import Block, Document
 from claims.fragments import text_fragment_url
 from claims.review.store import VERDICTS
@@ -68,6 +69,7 @@ STYLE = """<style>
 .claim-badge.priority-high { background: #b42318; color: #fff; }
 .claim-badge.priority-medium { background: #f79009; color: #fff; }
 .claim-badge.priority-low { background: #667085; color: #fff; }
+.claim-badge .found-by { font-weight: 400; }
 .claim-badge.needs-citation { background: #fde2e1; color: #912018; }
 .claim-badge.verdict-supported { background: #d1fadf; color: #05603a; }
 .claim-badge.verdict-unsupported { background: #b42318; color: #fff; }
@@ -289,7 +291,11 @@ def _badges(claim: Mapping[str, object]) -> str:
     badges = [f'<span class="claim-badge priority-{escape(priority)}">{escape(priority or "no priority")}</span>']
     if claim.get("needs_citation"):
         badges.append('<span class="claim-badge needs-citation">needs citation</span>')
-    badges += [f'<span class="claim-badge">{escape(t)}</span>' for t in _strings(claim.get("claim_types"))]
+    reasons = claim.get("reasons")
+    badges += [
+        f'<span class="claim-badge">{escape(t)} <span class="found-by">{escape(found_by(t, reasons))}</span></span>'
+        for t in _strings(claim.get("claim_types"))
+    ]
     return "".join(badges)
 
 
