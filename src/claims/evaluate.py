@@ -25,7 +25,6 @@ from claims.dataset.schema import FINDERS, found_by
 from claims.goldsets import GoldSet, read_units
 
 LABELS = ("EFFICACY", "SAFETY", "MECHANISM")
-#: Who found a predicted claim type, as the hybrid tagger's reason codes say.
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 MIN_SHARED = 0.6
 
