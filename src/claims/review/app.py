@@ -328,7 +328,7 @@ def _queue(shown: pd.DataFrame, current: str) -> None:
             "": ["▶" if c == current else "" for c in shown["claim_id"]],
             "priority": shown["priority"].astype(str).to_numpy(),
             "state": shown["review_state"].map(STATE_LABELS).to_numpy(),
-            "found by": data.finders(shown).map(lambda found: ", ".join(dict.fromkeys(found))).to_numpy(),
+            "found by": shown["found_by"].map(lambda found: ", ".join(dict.fromkeys(found))).to_numpy(),
             "sentence": shown["sentence"].astype(str).to_numpy(),
             "article": shown["title"].fillna(shown["source"]).astype(str).to_numpy(),
         }

@@ -105,10 +105,12 @@ def stamp(out_dir: str | Path) -> str:
 
 
 def with_verdicts(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Claims plus the store's verdict columns and a ``review_state`` column."""
+    """Claims plus the store's verdict columns, a ``review_state`` column and a ``found_by``
+    column (``finders``)."""
     joined = claims.merge(verdicts, on="claim_id", how="left", suffixes=("", "_review"))
     joined["note"] = joined["note"].fillna("")
     joined["review_state"] = joined["verdict"].fillna(UNREVIEWED)
+    joined["found_by"] = finders(joined)
     return joined
 
 
@@ -128,6 +130,7 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         ("claim_types", filters.claim_types),
         ("red_flag_names", filters.red_flags),
         ("interventions", filters.interventions),
+        ("found_by", filters.found_by),
     ):
         if wanted:
             keep &= claims[column].map(lambda values, w=set(wanted): bool(w.intersection(values)))
@@ -138,8 +141,6 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     ):
         if wanted:
             keep &= claims[column].isin(wanted)
-    if filters.found_by:
-        keep &= finders(claims).map(lambda found, w=set(filters.found_by): bool(w.intersection(found)))
     query = filters.query.strip().casefold()
     if query:
         haystack = claims[list(SEARCH_COLUMNS) + ["note"]].fillna("").astype(str).agg(" ".join, axis=1)
@@ -149,13 +150,20 @@ def select_claims(claims: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def finders(claims: pd.DataFrame) -> pd.Series:
     """Who found each row's claim types: one of ``FINDERS`` per type, in the row's order."""
-    found = [[found_by(t, reasons) for t in types] for types, reasons in zip(claims["claim_types"], claims["reasons"])]
+    seen: dict[tuple, list[str]] = {}  # rows share a few combinations of types and reasons
+    found = []
+    for types, reasons in zip(claims["claim_types"], claims["reasons"]):
+        key = (tuple(types), tuple(reasons))
+        if key not in seen:
+            seen[key] = [found_by(t, reasons) for t in types]
+        found.append(seen[key])
     return pd.Series(found, index=claims.index, dtype=object)
 
 
 def finder_options(claims: pd.DataFrame) -> list[str]:
-    """The ``FINDERS`` that occur in ``claims``, in their order (a rules-only run has one)."""
-    present = {f for found in finders(claims) for f in found}
+    """The ``FINDERS`` that occur in ``claims`` (from ``with_verdicts``), in their order: a
+    run of the rules tagger alone has one."""
+    present = set(claims["found_by"].explode().dropna())
     return [f for f in FINDERS if f in present]
 
 
