@@ -26,7 +26,8 @@ from claims.goldsets import load_gold_set, read_units
 from claims.settings import Settings
 from claims.tagger import MODES, Tagger
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from taggers import REPO, SetScore, name_of  # noqa: E402  (the tagger benchmark's paths and cells)
 
 
 def parts_with_relabels() -> list[Path]:
@@ -40,14 +41,6 @@ def labellings(part: Path) -> dict[str, list[dict]]:
     if len(found) >= 3:
         found["majority"] = majority(list(found.values()))
     return found
-
-
-def cell(report: dict) -> str:
-    return f"{report['macro_f1']:.3f} / {report['NEEDS_CITATION']['f1']:.3f}"
-
-
-def name_of(part: Path) -> str:
-    return str(part.relative_to(REPO) if part.is_relative_to(REPO) else part)
 
 
 def main() -> int:
@@ -68,7 +61,8 @@ def main() -> int:
     for part, labelled in found.items():
         people = [name for name in labelled if name != "majority"]
         for a, b in itertools.combinations(people, 2):
-            print(f"| {name_of(part)} | {a} ~ {b} | {len(labelled[a])} | {cell(agreement(labelled[a], labelled[b]))} |")
+            pair = SetScore.of(agreement(labelled[a], labelled[b]))
+            print(f"| {name_of(part)} | {a} ~ {b} | {len(labelled[a])} | {pair} |")
 
     print(f"\nThe tagger scored against each labelling (rules {next(iter(taggers.values())).rules_version})\n")
     print("| part | labelling | " + " | ".join(args.modes) + " |")
@@ -83,7 +77,7 @@ def main() -> int:
         absent = f" ({len(gold.missing)} docs absent)" if gold.missing else ""
         for name, units in labelled.items():
             present = [{**u, "text": texts[(u["doc"], u["i"])]} for u in units if (u["doc"], u["i"]) in texts]
-            cells = [cell(score(present, frames[mode])) for mode in args.modes]
+            cells = [str(SetScore.of(score(present, frames[mode]))) for mode in args.modes]
             print(f"| {name_of(part)} | {name}{absent} | " + " | ".join(cells) + " |")
     return 0
 

@@ -32,6 +32,11 @@ def real_sets() -> list[Path]:
     return sorted((REPO / "data" / "lockbox").glob("b[0-9]*/real")) + [REPO / "data" / "devreal"]
 
 
+def own_words() -> list:
+    """The labelled sentences of every set ``data/train/sets.txt`` lists: the shipped classifier's data."""
+    return read_training_sets(default_sets(REPO / "data" / "train" / "sets.txt"))
+
+
 def share(examples: list, fraction: float, seed: int = 7) -> list:
     """The examples of ``fraction`` of the articles, drawn with ``seed``."""
     docs = sorted({e.doc for e in examples})
@@ -46,7 +51,7 @@ def main() -> int:
     parser.add_argument("--sets", nargs="+", type=Path, default=None, help="labelled sets to score on")
     args = parser.parse_args()
     sets = args.sets or real_sets()
-    examples = read_training_sets(default_sets(REPO / "data" / "train" / "sets.txt"))
+    examples = own_words()
     print("| share of the articles | sentences | model | hybrid |")
     print("|---|---|---|---|")
     for fraction in sorted(args.fractions):

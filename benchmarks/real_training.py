@@ -26,13 +26,13 @@ import tempfile
 from pathlib import Path
 
 from claims.model.classifier import TRAINED_DIR
-from claims.model.train import TrainConfig, default_sets, read_training_sets, save, train
+from claims.model.train import TrainConfig, read_training_sets, save, train
 from claims.settings import Settings
 from claims.tagger import Tagger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_curve import real_sets  # noqa: E402
-from taggers import REPO, mean_of, scores  # noqa: E402  (the tagger benchmark's scoring)
+from learning_curve import own_words, real_sets  # noqa: E402
+from taggers import mean_of, scores  # noqa: E402  (the tagger benchmark's scoring)
 
 MODES = ("model", "hybrid")
 
@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--weight", type=int, default=1, help="times each real sentence is seen per epoch")
     args = parser.parse_args()
-    own = read_training_sets(default_sets(REPO / "data" / "train" / "sets.txt"))
+    own = own_words()
     dealt = folds(real_sets(), args.folds)
     print("| held out | real sentences added | shipped: model | hybrid | + real pages: model | hybrid |")
     print("|---|---|---|---|---|---|")
@@ -77,7 +77,7 @@ def main() -> int:
                 every[which][mode] += found
         names = ", ".join(path.parent.name if path.name == "real" else path.name for path in held_out)
         print(row(names, f"{len(real):,}", cells), flush=True)
-    print(row(f"mean of the {len(real_sets())} sets", "", every))
+    print(row(f"mean of the {sum(len(fold) for fold in dealt)} sets", "", every))
     return 0
 
 

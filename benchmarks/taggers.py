@@ -56,17 +56,26 @@ class SetScore:
     #: Right and wrong claim types by who found them (``claims.dataset.schema.FINDERS``).
     found_by: dict = field(default_factory=dict, compare=False)
 
+    @classmethod
+    def of(cls, report: dict, missing: int = 0) -> SetScore:
+        """From a report of ``claims.evaluate`` (``score`` or ``agreement``)."""
+        return cls(report["macro_f1"], report["NEEDS_CITATION"]["f1"], missing, report.get("found_by", {}))
+
     def __str__(self) -> str:
         absent = f" ({self.missing} docs absent)" if self.missing else ""
         return f"{self.macro:.3f} / {self.cite:.3f}{absent}"
+
+
+def name_of(path: Path) -> str:
+    """A set's path as printed: relative to the checkout when inside it."""
+    return str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
 
 
 def scores(tagger: Tagger, gold_path: Path, articles: Path | None = None) -> SetScore | str:
     gold = load_gold_set(gold_path, articles=articles)
     if not gold.documents:
         return "(texts absent)"
-    report = evaluate_set(gold, tagger)
-    return SetScore(report["macro_f1"], report["NEEDS_CITATION"]["f1"], len(gold.missing), report["found_by"])
+    return SetScore.of(evaluate_set(gold, tagger), len(gold.missing))
 
 
 def mean_of(cells: list[SetScore | str]) -> str:
@@ -168,12 +177,7 @@ def main() -> int:
     taggers = {mode: Tagger(Settings.from_env(tagger=mode)) for mode in args.modes}
     rows: list[tuple[str, dict[str, str]]] = []
     for path in sets:
-        rows.append(
-            (
-                str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
-                {m: scores(t, path) for m, t in taggers.items()},
-            )
-        )
+        rows.append((name_of(path), {m: scores(t, path) for m, t in taggers.items()}))
         print(f"{rows[-1][0]}: " + ", ".join(f"{m} {c}" for m, c in rows[-1][1].items()), file=sys.stderr, flush=True)
     per_set = list(rows)
     if len(sets) > 1:
